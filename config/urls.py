@@ -1,0 +1,3 @@
+"""Root URL configuration: the v5 API lives under /api/v5/."""
+
+urlpatterns: list = []

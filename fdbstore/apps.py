@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FdbstoreConfig(AppConfig):
+    name = "fdbstore"
+    verbose_name = "FoundationDB store"

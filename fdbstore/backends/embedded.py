@@ -1,0 +1,233 @@
+"""Embedded backend: SQLite in WAL mode, from the standard library.
+
+Why SQLite (README, "Choosing the embedded engine"): ordered BLOB keys compared
+bytewise, atomic and durable commits that survive ``kill -9`` and power loss
+with ``synchronous=FULL``, and safe sharing of one file by many processes.
+
+How FoundationDB's model maps onto it:
+- a transaction's reads run inside one SQLite read transaction, so they see
+  one consistent snapshot; its ``version`` row is the read version;
+- writes are buffered (``BufferedTransaction``) and applied at commit inside
+  ``BEGIN IMMEDIATE``, SQLite's single-writer lock;
+- before applying, the commit checks its read conflict ranges against the
+  write ranges of every commit logged after its read version (1020 on overlap);
+- a writer that cannot get the lock within the timeout fails with 1031.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from fdbstore import errors, limits
+from fdbstore.buffered import BufferedTransaction, Mutation
+from fdbstore.conflicts import Range, intersects, pack_ranges, unpack_ranges
+from fdbstore.database import Database
+from fdbstore.mutations import apply_add
+from fdbstore.transaction import KeyValue
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commit_log (
+    version INTEGER PRIMARY KEY, committed_at REAL NOT NULL, ranges BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS store_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO store_meta (name, value) VALUES ('version', 0);
+"""
+# Log rows are needed only while a transaction that read before them can
+# still commit: a little past the 5 s transaction lifetime.
+_LOG_KEEP_S = limits.TRANSACTION_TIME_LIMIT_S * 2
+_PRUNE_EVERY = 64
+_MAX_PARAMS = 500
+_RANGE_ASC = "SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k ASC LIMIT ?"
+_RANGE_DESC = "SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k DESC LIMIT ?"
+_SYNC_MODES = {"FULL", "NORMAL", "EXTRA"}
+# Connections inherited across fork() are never closed or used in the child.
+_inherited: list[sqlite3.Connection] = []
+
+
+class EmbeddedDatabase(Database):
+    backend_name = "embedded"
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        retry_limit: int = 20,
+        timeout_ms: int = 5000,
+        synchronous: str = "FULL",
+        **_: object,
+    ) -> None:
+        super().__init__(retry_limit=retry_limit)
+        if synchronous.upper() not in _SYNC_MODES:
+            raise errors.StoreUnavailable(f"synchronous must be one of {sorted(_SYNC_MODES)}")
+        self.path = str(Path(path).resolve())
+        self._timeout_s = timeout_ms / 1000
+        self._synchronous = synchronous.upper()
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._pid = os.getpid()
+        self._commits = 0
+        self._initialise()
+
+    def describe(self) -> str:
+        return f"embedded (SQLite WAL) at {self.path}"
+
+    def create_transaction(self) -> EmbeddedTransaction:
+        return EmbeddedTransaction(self)
+
+    def close(self) -> None:
+        with self._pool_lock:
+            for conn in self._pool:
+                conn.close()
+            self._pool.clear()
+
+    # -- connections --------------------------------------------------------------
+    def _initialise(self) -> None:
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = self._connect()
+        except (OSError, sqlite3.Error) as exc:
+            raise errors.StoreUnavailable(
+                f"cannot open the embedded store at {self.path}: {exc}"
+            ) from None
+        try:
+            conn.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise errors.StoreUnavailable(
+                f"{self.path} is not a usable embedded store: {exc}"
+            ) from None
+        self.release(conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=self._timeout_s, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={self._synchronous}")
+        return conn
+
+    def acquire(self) -> sqlite3.Connection:
+        with self._pool_lock:
+            if self._pid != os.getpid():
+                _inherited.extend(self._pool)
+                self._pool = []
+                self._pid = os.getpid()
+            if self._pool:
+                return self._pool.pop()
+        return self._connect()
+
+    def release(self, conn: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            if self._pid == os.getpid():
+                self._pool.append(conn)
+
+    def should_prune(self) -> bool:
+        self._commits += 1
+        return self._commits % _PRUNE_EVERY == 0
+
+
+class EmbeddedTransaction(BufferedTransaction):
+    def __init__(self, db: EmbeddedDatabase) -> None:
+        self._db = db
+        self._conn: sqlite3.Connection | None = None
+        self._read_version: int | None = None
+        super().__init__()
+
+    # -- reads --------------------------------------------------------------------
+    def _snapshot(self) -> sqlite3.Connection:
+        """Open the read snapshot on first use; its version is the read version."""
+        if self._conn is None:
+            self._conn = self._db.acquire()
+        if self._read_version is None:
+            self._conn.execute("BEGIN")
+            row = self._conn.execute("SELECT value FROM store_meta WHERE name='version'")
+            self._read_version = row.fetchone()[0]
+        return self._conn
+
+    def _storage_get(self, keys: Sequence[bytes]) -> list[bytes | None]:
+        conn = self._snapshot()
+        if len(keys) == 1:
+            row = conn.execute("SELECT v FROM kv WHERE k = ?", (keys[0],)).fetchone()
+            return [row[0] if row else None]
+        found: dict[bytes, bytes] = {}
+        for i in range(0, len(keys), _MAX_PARAMS):
+            chunk = keys[i : i + _MAX_PARAMS]
+            marks = ",".join("?" * len(chunk))
+            # Only "?" placeholders are interpolated; the keys are bound parameters.
+            query = f"SELECT k, v FROM kv WHERE k IN ({marks})"  # noqa: S608
+            found.update(conn.execute(query, chunk))
+        return [found.get(key) for key in keys]
+
+    def _storage_range(self, begin: bytes, end: bytes, limit: int, reverse: bool) -> list[KeyValue]:
+        query = _RANGE_DESC if reverse else _RANGE_ASC
+        rows = self._snapshot().execute(query, (begin, end, limit))
+        return [KeyValue(k, v) for k, v in rows]
+
+    # -- commit -------------------------------------------------------------------
+    def _storage_commit(
+        self, mutations: list[Mutation], reads: list[Range], writes: list[Range]
+    ) -> None:
+        read_version = self._read_version
+        self._storage_release()
+        conn = self._conn = self._db.acquire()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
+        try:
+            version = conn.execute("SELECT value FROM store_meta WHERE name='version'").fetchone()[
+                0
+            ]
+            if read_version is not None and reads and version > read_version:
+                self._check_conflicts(conn, read_version, reads)
+            for mutation in mutations:
+                _apply(conn, mutation)
+            now = time.time()
+            conn.execute("UPDATE store_meta SET value = ? WHERE name='version'", (version + 1,))
+            conn.execute(
+                "INSERT INTO commit_log (version, committed_at, ranges) VALUES (?, ?, ?)",
+                (version + 1, now, pack_ranges(writes)),
+            )
+            if self._db.should_prune():
+                conn.execute("DELETE FROM commit_log WHERE committed_at < ?", (now - _LOG_KEEP_S,))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise errors.StoreError(f"embedded store error: {exc}") from None
+            raise
+
+    @staticmethod
+    def _check_conflicts(conn: sqlite3.Connection, read_version: int, reads: list[Range]) -> None:
+        rows = conn.execute("SELECT ranges FROM commit_log WHERE version > ?", (read_version,))
+        later = [span for (raw,) in rows for span in unpack_ranges(raw)]
+        if intersects(reads, later):
+            raise errors.FDBError(errors.NOT_COMMITTED)
+
+    def _storage_release(self) -> None:
+        conn, self._conn, self._read_version = self._conn, None, None
+        if conn is None:
+            return
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        self._db.release(conn)
+
+
+def _apply(conn: sqlite3.Connection, mutation: Mutation) -> None:
+    op = mutation[0]
+    if op == "set":
+        conn.execute("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", mutation[1:])
+    elif op == "clear":
+        conn.execute("DELETE FROM kv WHERE k = ?", (mutation[1],))
+    elif op == "clear_range":
+        conn.execute("DELETE FROM kv WHERE k >= ? AND k < ?", mutation[1:])
+    else:
+        row = conn.execute("SELECT v FROM kv WHERE k = ?", (mutation[1],)).fetchone()
+        value = apply_add(row[0] if row else None, mutation[2])
+        conn.execute("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (mutation[1], value))

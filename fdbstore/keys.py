@@ -1,0 +1,117 @@
+"""The key layout: every key this project writes is built here, and only here.
+
+All keys are tuple-layer keys under one root subspace (``FDBSTORE['ROOT']``,
+default ``"coditect"``). Top-level spaces are short names, never reused::
+
+    key                                           value            guide pattern
+    (root, "meta", "layout_version")              tuple(int)       (layout header)
+    (root, "users", user_id)                      user JSON        users/{user_id}
+    (root, "users_by_email", email)               tuple(user_id)   users/by_email/{email}
+    (root, "user_tenants", user_id, tenant_id)    membership JSON  users/{uid}/tenants/{tid}
+    (root, "tenant_users", tenant_id, user_id)    tuple(pk)        (members of a tenant)
+    (root, "tenants", tenant_id)                  tenant JSON      tenants/{tenant_id}
+    (root, "tenant_sessions", tenant_id, sid)     tuple(sid)       tenants/{tid}/sessions/{sid}
+    (root, "sessions", session_id)                session JSON     sessions/{session_id}
+    (root, "revoked_tokens", jti)                 tuple(expires)   (a logged-out token)
+    (root, "token_floor", user_id)                tuple(iat)       (older tokens are void)
+    (root, "throttle", scope, ident, window)      int64 LE         (atomic-add counter)
+
+Ids are ``uuid.UUID`` (tuple type code 0x30, 16 raw bytes), emails and jtis
+are strings (0x02). Session ids are UUIDv7, so a tenant's sessions sort by
+creation time and a reverse range read lists them newest first.
+
+The guide's slash paths are its logical schema; they are kept apart here as
+separate spaces so that a prefix scan of one space never walks into another
+(``users/{id}`` and ``users/by_email/...`` share a prefix in the guide).
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+
+from fdb.subspace_impl import Subspace
+
+LAYOUT_VERSION = 1
+
+SPACES = (
+    "meta",
+    "users",
+    "users_by_email",
+    "user_tenants",
+    "tenant_users",
+    "tenants",
+    "tenant_sessions",
+    "sessions",
+    "revoked_tokens",
+    "token_floor",
+    "throttle",
+)
+
+
+class Keyspace:
+    """The subspaces of one root; ``keyspace()`` gives the configured one."""
+
+    def __init__(self, root: str) -> None:
+        self.root = Subspace((root,))
+        self.meta = self.root["meta"]
+        self.users = self.root["users"]
+        self.users_by_email = self.root["users_by_email"]
+        self.user_tenants = self.root["user_tenants"]
+        self.tenant_users = self.root["tenant_users"]
+        self.tenants = self.root["tenants"]
+        self.tenant_sessions = self.root["tenant_sessions"]
+        self.sessions = self.root["sessions"]
+        self.revoked_tokens = self.root["revoked_tokens"]
+        self.token_floor = self.root["token_floor"]
+        self.throttle = self.root["throttle"]
+
+    def space(self, name: str) -> Subspace:
+        if name not in SPACES:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def layout_version(self) -> bytes:
+        return self.meta.pack(("layout_version",))
+
+    def user(self, user_id: uuid.UUID) -> bytes:
+        return self.users.pack((user_id,))
+
+    def user_by_email(self, email: str) -> bytes:
+        return self.users_by_email.pack((email,))
+
+    def membership(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> bytes:
+        return self.user_tenants.pack((user_id, tenant_id))
+
+    def tenant_member(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> bytes:
+        return self.tenant_users.pack((tenant_id, user_id))
+
+    def tenant(self, tenant_id: uuid.UUID) -> bytes:
+        return self.tenants.pack((tenant_id,))
+
+    def tenant_session(self, tenant_id: uuid.UUID, session_id: uuid.UUID) -> bytes:
+        return self.tenant_sessions.pack((tenant_id, session_id))
+
+    def session(self, session_id: uuid.UUID) -> bytes:
+        return self.sessions.pack((session_id,))
+
+    def revoked_token(self, jti: str) -> bytes:
+        return self.revoked_tokens.pack((jti,))
+
+    def user_token_floor(self, user_id: uuid.UUID) -> bytes:
+        return self.token_floor.pack((user_id,))
+
+    def throttle_counter(self, scope: str, ident: str, window: int) -> bytes:
+        return self.throttle.pack((scope, ident, window))
+
+
+@lru_cache(maxsize=8)
+def _keyspace(root: str) -> Keyspace:
+    return Keyspace(root)
+
+
+def keyspace() -> Keyspace:
+    """Return the keyspace under the configured root."""
+    from django.conf import settings
+
+    return _keyspace(getattr(settings, "FDBSTORE", {}).get("ROOT", "coditect"))

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set everything up and run the whole test suite: lint, format check, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh requirements-dev.txt
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python -m pytest "$@"
