@@ -1,0 +1,1 @@
+"""Code that runs in child processes; kept free of pytest and Django imports."""
