@@ -23,13 +23,17 @@ VERSION_FIELD = "_v"
 
 
 class CodecError(ValueError):
-    """A stored value is not a record this codec can read."""
+    """A stored value is not a record this codec can read, or a record cannot be stored."""
 
 
 def _encode_value(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            # astimezone() would read it in the server's local zone: the stored
+            # instant would then depend on the machine that wrote it.
+            raise CodecError(f"naive datetime {value.isoformat()} has no time zone")
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     return value
 
@@ -67,7 +71,11 @@ class RecordCodec(Generic[R]):
         data = {VERSION_FIELD: self.version}
         for name, _ in self._fields:
             data[name] = _encode_value(getattr(record, name))
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        try:
+            return text.encode()
+        except UnicodeEncodeError:  # a lone surrogate, e.g. "\ud800" from a JSON body
+            raise CodecError(f"{self.record_type.__name__} holds text that is not UTF-8") from None
 
     def decode(self, raw: bytes) -> R:
         try:

@@ -23,11 +23,21 @@ def encode_cursor(suffix: tuple[Any, ...]) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[Any, ...]:
+    """Return the key suffix ``cursor`` encodes; raise ``InvalidCursor`` otherwise.
+
+    Only the canonical encoding is accepted: the suffix must encode back to
+    the very cursor it came from. That refuses forged cursors the tuple layer
+    can read but not write (an incomplete versionstamp would otherwise fail
+    later, inside the range read, as an unhandled error) and other spellings
+    of a valid key (stray characters, non-canonical integers)."""
+    if not isinstance(cursor, str) or not cursor or len(cursor) > 512:
+        raise InvalidCursor("cursor is not valid")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         suffix = fdbtuple.unpack(raw)
+        canonical = encode_cursor(suffix) == cursor
     except Exception as exc:  # any malformed input, whatever the tuple layer raises
         raise InvalidCursor("cursor is not valid") from exc
-    if not suffix or len(cursor) > 512:
+    if not suffix or not canonical:
         raise InvalidCursor("cursor is not valid")
     return suffix

@@ -52,24 +52,44 @@ class IndexMaintainer(Generic[R]):
         self.pk = pk
 
     def update(self, tr: Transaction, old: R | None, new: R | None) -> None:
+        """Move every index entry from ``old`` to ``new``.
+
+        Every unique claim is checked before anything is written, so a
+        ``UniqueViolation`` leaves the transaction as it was, even for a
+        caller that catches it and commits other work."""
+        changes = []
         for index in self.indexes:
             before = index.entry(old, self.pk(old)) if old is not None else None
             after = index.entry(new, self.pk(new)) if new is not None else None
-            if before == after:
-                continue
+            if before != after:
+                changes.append((index, before, after))
+        for index, before, after in changes:
+            if index.unique and after is not None:
+                self._claim(tr, index, before, after, new)
+        for _index, before, after in changes:
             if before is not None and (after is None or before[0] != after[0]):
                 tr.clear(before[0])
             if after is not None:
-                if index.unique:
-                    self._claim(tr, index, after, new)
                 tr.set(*after)
 
     @staticmethod
-    def _claim(tr: Transaction, index: Index[R], entry: tuple[bytes, bytes], record: R) -> None:
-        """Refuse a unique value held by another record (the read makes it serializable)."""
-        holder = tr.get(entry[0])
-        if holder is not None and holder != entry[1]:
-            raise UniqueViolation(index.name, index.values(record))
+    def _claim(
+        tr: Transaction,
+        index: Index[R],
+        before: tuple[bytes, bytes] | None,
+        after: tuple[bytes, bytes],
+        record: R | None,
+    ) -> None:
+        """Refuse a unique value held by another record (the read makes it serializable).
+
+        The entry being replaced (same value, the record's old primary key)
+        is this record's own claim, not another record's."""
+        holder = tr.get(after[0])
+        if holder is None or holder == after[1]:
+            return
+        if before is not None and before[0] == after[0] and holder == before[1]:
+            return
+        raise UniqueViolation(index.name, index.values(record))  # type: ignore[arg-type]
 
     def expected_entries(self, record: R) -> Iterator[tuple[Index[R], bytes, bytes]]:
         for index in self.indexes:

@@ -103,12 +103,17 @@ class Repository(Generic[R]):
 
     # -- writes -------------------------------------------------------------------
     def update(self, tr: Transaction, old: R | None, new: R | None) -> None:
-        """Write ``new`` (None deletes ``old``) and every index entry, atomically."""
+        """Write ``new`` (None deletes ``old``) and every index entry, atomically.
+
+        The indexes go first: a ``UniqueViolation`` is raised before the
+        record itself is written, so it leaves nothing behind; so is an
+        encoding error, raised before any write."""
+        value = self.codec.encode(new) if new is not None else None
+        self.maintainer.update(tr, old, new)
         if old is not None and (new is None or self.pk(old) != self.pk(new)):
             tr.clear(self.key(self.pk(old)))
-        if new is not None:
-            tr.set(self.key(self.pk(new)), self.codec.encode(new))
-        self.maintainer.update(tr, old, new)
+        if new is not None and value is not None:
+            tr.set(self.key(self.pk(new)), value)
 
     def insert(self, tr: Transaction, record: R) -> None:
         self.update(tr, None, record)

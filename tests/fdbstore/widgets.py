@@ -1,0 +1,76 @@
+"""A test-only record and repository, and a fresh store per test.
+
+``Widget`` has one unique index (``code``) and one non-unique index
+(``owner``), so repository, check and command tests exercise both entry
+shapes without depending on the domain apps' records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fdb.subspace_impl import Subspace
+
+from fdbstore.backends.embedded import EmbeddedDatabase
+from fdbstore.codec import RecordCodec
+from fdbstore.connection import use_database
+from fdbstore.indexes import Index
+from fdbstore.layout import ensure_layout
+from fdbstore.repository import Repository
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Widget:
+    id: uuid.UUID
+    owner: uuid.UUID
+    code: str
+    name: str
+    created: datetime = WHEN
+    note: str | None = None
+
+
+class WidgetRepository(Repository[Widget]):
+    codec = RecordCodec(Widget, version=1)
+
+    def __init__(self, root: Subspace) -> None:
+        self.indexes = [
+            Index("by_code", lambda: root["by_code"], lambda w: (w.code,), unique=True),
+            Index("by_owner", lambda: root["by_owner"], lambda w: (w.owner,)),
+        ]
+        super().__init__(lambda: root["widgets"], lambda w: (w.id,))
+
+
+def widget_repository() -> WidgetRepository:
+    """A repository in a subspace of its own, outside the application's root."""
+    return WidgetRepository(Subspace(("widget-tests", uuid.uuid4().hex)))
+
+
+def widget(code: str, *, owner: uuid.UUID | None = None, name: str = "w", **kw) -> Widget:
+    return Widget(id=uuid.uuid4(), owner=owner or uuid.uuid4(), code=code, name=name, **kw)
+
+
+def open_store(path) -> EmbeddedDatabase:
+    db = EmbeddedDatabase(path=str(path), synchronous="NORMAL")
+    ensure_layout(db)  # as open_database() does
+    return db
+
+
+@contextmanager
+def fresh_store(tmp_path, name: str = "store.sqlite3") -> Iterator[EmbeddedDatabase]:
+    """A new embedded store in ``tmp_path``, installed as the process's handle."""
+    db = open_store(tmp_path / name)
+    try:
+        with use_database(db):
+            yield db
+    finally:
+        db.close()
+
+
+def all_pairs(db, space: Subspace) -> list[tuple[bytes, bytes]]:
+    return [tuple(kv) for kv in db.transact(lambda tr: tr.get_range_startswith(space.key()))]
