@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config.env import env_bool, env_int, env_str
+from config import checks
+from config.dotenv import load as load_dotenv
+from config.env import env_bool, env_int, env_list, env_str
+from config.logging import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Development: ./.env fills in variables the environment does not set (absent in
+# CI and containers; skipped under tests). The real environment always wins.
+load_dotenv(BASE_DIR / ".env")
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("JWT_SECRET", "dev-secret-change-me-dev-secret-change-me")
-ALLOWED_HOSTS = ["*"]
+# JWT_SECRET signs the tokens (and is Django's SECRET_KEY). With DEBUG off it must be
+# set, at least 32 characters and not an example value, or the service refuses to start.
+JWT_SECRET = checks.jwt_secret(debug=DEBUG)
+SECRET_KEY = JWT_SECRET
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -23,7 +33,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: times the whole stack, logs one line, echoes X-Request-ID.
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 
@@ -52,3 +65,24 @@ FDBSTORE = {
     # FULL: an acknowledged commit survives power loss; NORMAL: survives kill -9.
     "SYNCHRONOUS": env_str("FDBSTORE_SYNCHRONOUS", "FULL"),
 }
+checks.store(FDBSTORE)  # unknown backend, unreadable cluster file, unwritable store path
+
+# --- Server, logging, CORS origins, security headers (config/checks.py, config/logging.py)
+SERVER_HOST, SERVER_PORT = checks.server_address()  # HOST / PORT, used by gunicorn.conf.py
+LOG_LEVEL = checks.log_level()  # LOG_LEVEL, or RUST_LOG as an alias
+LOGGING = build_logging(debug=DEBUG, level=LOG_LEVEL)
+CORS_ALLOWED_ORIGINS = checks.cors_allowed_origins()
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto makes
+# request.is_secure() true for its HTTPS requests, which is when HSTS is sent.
+SECURE_PROXY_SSL_HEADER = checks.proxy_ssl_header()
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^api/v5/health$"]  # load balancer probes speak plain HTTP
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

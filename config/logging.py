@@ -1,0 +1,140 @@
+"""Logging: one JSON object per line with DEBUG off, a readable line with it on.
+
+Both formatters pass their whole output through ``redact()``, a last line of
+defence: bearer tokens, anything shaped like a JWT, password-like fields and
+the value of ``JWT_SECRET`` are replaced before a line is written. The first
+line of defence is what is logged at all: the request log carries the path
+without its query string and never a header or a body, and Django's loggers
+that could repeat a request (``django.server``) or a query are quietened.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "tenant_id")
+SECRET_ENV = ("JWT_SECRET",)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_BEARER = re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}")
+_FIELD = re.compile(
+    r"""(?ix)
+    (\\?["']?\b(?:password|passwd|new_password|old_password|secret|jwt_secret|
+        access|refresh|token|authorization|api_key)\b\\?["']?\s*[:=]\s*)
+    ("(?:\\.|[^"\\])*"|'[^']*'|[^\s,&;}\]]+)
+    """
+)
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: Sequence[str] = ()) -> str:
+    """Return ``text`` with tokens, password fields and the given secrets replaced."""
+    for secret in secrets:
+        if len(secret) >= 8:
+            text = text.replace(secret, REDACTED)
+    text = _JWT.sub(REDACTED, text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    return _FIELD.sub(lambda m: f"{m.group(1)}{_quoted(m.group(2))}", text)
+
+
+def _quoted(value: str) -> str:
+    return f'"{REDACTED}"' if value[:1] in {'"', "'"} else REDACTED
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, *args: Any, secret_env: Sequence[str] = SECRET_ENV, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.secrets = [os.environ[name] for name in secret_env if os.environ.get(name)]
+
+
+class JsonFormatter(_RedactingFormatter):
+    """One JSON object per record: time, level, logger, message, request fields, error."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        # Only named fields: an ``extra`` such as Django's ``request`` object is never dumped.
+        for field in REQUEST_FIELDS:
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return redact(json.dumps(entry, default=str), self.secrets)
+
+
+class ReadableFormatter(_RedactingFormatter):
+    """``time LEVEL logger: message`` for a terminal, with the traceback if any."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("fmt", "%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+        super().__init__(*args, **kwargs)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
+
+
+def _formatters() -> dict[str, Any]:
+    return {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "readable": {"()": "config.logging.ReadableFormatter"},
+    }
+
+
+def build_logging(*, debug: bool, level: str) -> dict[str, Any]:
+    """Return Django's ``LOGGING`` dict: everything to stderr through one formatter."""
+    quiet = {"handlers": [], "propagate": True}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": _formatters(),
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "readable" if debug else "json",
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Replace Django's default handlers (console filter, mail_admins) with the root's.
+            "django": {**quiet, "level": level},
+            # The request log line already records 4xx; 5xx keep their traceback.
+            "django.request": {**quiet, "level": "ERROR"},
+            # runserver's access line repeats the query string, which may hold a token.
+            "django.server": {**quiet, "level": "ERROR"},
+            # Debug-level template and query logging can include context and parameters.
+            "django.template": {**quiet, "level": "WARNING"},
+            "django.db.backends": {**quiet, "level": "WARNING"},
+        },
+    }
+
+
+def gunicorn_logging(*, debug: bool, level: str) -> dict[str, Any]:
+    """Return gunicorn's ``logconfig_dict``: its own messages in the same format."""
+    handler = {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+        "formatter": "readable" if debug else "json",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": _formatters(),
+        "handlers": {"console": handler, "error_console": handler},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
+            # Off: config.middleware logs each request; this line would add the query string.
+            "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        },
+    }

@@ -1,0 +1,65 @@
+"""Request logging: one line per request, with a request id echoed to the client.
+
+Outermost in ``MIDDLEWARE``, so its timing covers the whole stack and it sees
+the final response. The id comes from the caller's ``X-Request-ID`` when that
+is a sane token (so a load balancer's id follows the request), else a new one.
+The principal is read after the view ran: DRF's authentication sets it on the
+underlying ``HttpRequest.user``. The path is logged without its query string,
+and no header or body is ever logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("coditect.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_for(request: HttpRequest) -> str:
+    """Return the caller's request id if it is a safe token, else a new one."""
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_for(request)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        response[REQUEST_ID_HEADER] = request_id
+        tenant = getattr(getattr(request, "user", None), "tenant_id", None)
+        fields = {
+            "request_id": request_id,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "tenant_id": None if tenant is None else str(tenant),
+        }
+        level = logging.ERROR if response.status_code >= 500 else logging.INFO
+        logger.log(
+            level,
+            "%s %s %s %.2fms request_id=%s tenant=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            request_id,
+            fields["tenant_id"] or "-",
+            extra=fields,
+        )
+        return response
