@@ -14,12 +14,12 @@ from typing import Any
 
 from fdb import tuple as fdbtuple
 
+from fdbstore.codec import CodecError
 from fdbstore.database import Database
 from fdbstore.indexes import Index
 from fdbstore.repository import Repository
-from fdbstore.transaction import Transaction, key_after
-
-BATCH = 500
+from fdbstore.scan import batches
+from fdbstore.transaction import Transaction
 
 
 @dataclass
@@ -28,11 +28,16 @@ class IndexReport:
     records: int = 0
     orphans: list[tuple[str, bytes]] = field(default_factory=list)
     missing: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    undecodable: list[bytes] = field(default_factory=list)  # record keys; never repaired
     repaired: int = 0
 
     @property
+    def problems(self) -> int:
+        return len(self.orphans) + len(self.missing) + len(self.undecodable)
+
+    @property
     def ok(self) -> bool:
-        return not self.orphans and not self.missing
+        return self.problems == 0
 
 
 def check_repository(
@@ -40,19 +45,29 @@ def check_repository(
 ) -> IndexReport:
     report = IndexReport(name)
     expected: dict[bytes, tuple[Index[Any], bytes]] = {}
-    for batch in _batches(db, repo.space.range().start, repo.space.range().stop):
+    unreadable: set[bytes] = set()  # index values (packed pks) of undecodable records
+    for batch in batches(db, repo.space.range().start, repo.space.range().stop):
         for row in batch:
-            record = repo.codec.decode(row.value)
             report.records += 1
+            try:
+                record = repo.codec.decode(row.value)
+            except CodecError:
+                # Reported, not fatal: a check must survive the damage it looks for.
+                # Its index entries cannot be judged, so they are left out below.
+                report.undecodable.append(row.key)
+                unreadable.add(fdbtuple.pack(repo.space.unpack(row.key)))
+                continue
             for index, key, value in repo.maintainer.expected_entries(record):
                 expected[key] = (index, value)
     for index in repo.indexes:
         space = index.space()
-        for batch in _batches(db, space.range().start, space.range().stop):
+        for batch in batches(db, space.range().start, space.range().stop):
             for row in batch:
                 wanted = expected.get(row.key)
                 if wanted is not None and wanted[1] == row.value:
                     del expected[row.key]
+                elif row.value in unreadable:
+                    continue
                 else:  # unaccounted for, or pointing at the wrong record
                     report.orphans.append((index.name, row.key))
     report.missing = [(index.name, key, value) for key, (index, value) in expected.items()]
@@ -61,22 +76,22 @@ def check_repository(
     return report
 
 
-def _batches(db: Database, begin: bytes, end: bytes):
-    while True:
-        rows = db.transact(lambda tr, b=begin: tr.snapshot.get_range(b, end, limit=BATCH))
-        if not rows:
-            return
-        yield rows
-        if len(rows) < BATCH:
-            return
-        begin = key_after(rows[-1].key)
+class _Unknown(Exception):
+    """The record an entry points at cannot be read: leave the entry alone."""
 
 
 def _expected_value(
-    tr: Transaction, repo: Repository[Any], index_name: str, key: bytes, pk: tuple[Any, ...]
+    tr: Transaction, repo: Repository[Any], index_name: str, key: bytes, raw_pk: bytes
 ) -> bytes | None:
-    """The value record ``pk`` wants at index entry ``key``, or None."""
-    record = repo.get(tr, *pk)
+    """The value the record packed in ``raw_pk`` wants at index entry ``key``, or None."""
+    try:
+        pk = fdbtuple.unpack(raw_pk)
+    except Exception:  # not a packed tuple: no record can account for it
+        return None
+    try:
+        record = repo.get(tr, *pk)
+    except CodecError:
+        raise _Unknown from None
     if record is None:
         return None
     for index, entry_key, value in repo.maintainer.expected_entries(record):
@@ -92,7 +107,10 @@ def _repair(db: Database, repo: Repository[Any], report: IndexReport) -> int:
         raw = tr.get(key)
         if raw is None:
             return False
-        wanted = _expected_value(tr, repo, index_name, key, fdbtuple.unpack(raw))
+        try:
+            wanted = _expected_value(tr, repo, index_name, key, raw)
+        except _Unknown:
+            return False
         if wanted == raw:
             return False
         tr.clear(key)
@@ -101,7 +119,10 @@ def _repair(db: Database, repo: Repository[Any], report: IndexReport) -> int:
     def fix_missing(tr: Transaction, index_name: str, key: bytes, value: bytes) -> bool:
         if tr.get(key) is not None:
             return False
-        if _expected_value(tr, repo, index_name, key, fdbtuple.unpack(value)) != value:
+        try:
+            if _expected_value(tr, repo, index_name, key, value) != value:
+                return False
+        except _Unknown:
             return False
         tr.set(key, value)
         return True

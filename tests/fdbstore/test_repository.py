@@ -12,8 +12,13 @@ from hypothesis import strategies as st
 
 from fdbstore.cursors import InvalidCursor, encode_cursor
 from fdbstore.errors import UniqueViolation
-from fdbstore.transaction import Transaction
-from tests.fdbstore.widgets import all_pairs, open_store, widget, widget_repository
+from tests.fdbstore.widgets import (
+    Recording,
+    all_pairs,
+    open_store,
+    widget,
+    widget_repository,
+)
 
 OWNER = uuid.UUID("00000000-0000-4000-8000-00000000000a")
 OTHER = uuid.UUID("00000000-0000-4000-8000-00000000000b")
@@ -47,57 +52,6 @@ def expected_keys(*widgets):
     for w in widgets:
         keys |= {("widgets", w.id), ("by_code", w.code), ("by_owner", w.owner, w.id)}
     return keys
-
-
-class Recording(Transaction):
-    """Wraps a transaction and records every operation: our assertNumQueries."""
-
-    def __init__(self, tr):
-        self.tr, self.ops = tr, []
-
-    @property
-    def snapshot(self):
-        return self.tr.snapshot
-
-    def get(self, key):
-        self.ops.append(("get", key))
-        return self.tr.get(key)
-
-    def get_range(self, begin, end, limit=0, reverse=False):
-        self.ops.append(("get_range", begin))
-        return self.tr.get_range(begin, end, limit=limit, reverse=reverse)
-
-    def get_many(self, keys):
-        self.ops.append(("get_many", len(keys)))
-        return self.tr.get_many(keys)
-
-    def set(self, key, value):
-        self.ops.append(("set", key))
-        self.tr.set(key, value)
-
-    def clear(self, key):
-        self.ops.append(("clear", key))
-        self.tr.clear(key)
-
-    def clear_range(self, begin, end):
-        self.ops.append(("clear_range", begin))
-        self.tr.clear_range(begin, end)
-
-    def add(self, key, param):
-        self.ops.append(("add", key))
-        self.tr.add(key, param)
-
-    def commit(self):
-        self.tr.commit()
-
-    def on_error(self, error):
-        self.tr.on_error(error)
-
-    def reset(self):
-        self.tr.reset()
-
-    def writes(self):
-        return [op for op in self.ops if op[0] in ("set", "clear", "clear_range", "add")]
 
 
 def recorded(db, body):
