@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from config import checks
@@ -25,7 +26,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "fdbstore",
     "accounts",
     "tenancy",
@@ -36,6 +41,8 @@ MIDDLEWARE = [
     # Outermost: times the whole stack, logs one line, echoes X-Request-ID.
     "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # Swagger UI's assets, offline
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
@@ -84,5 +91,89 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31_536_000,
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_REDIRECT_EXEMPT = [r"^api/v5/health$"]  # load balancer probes speak plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^api/v5/health/?$"]  # load balancer probes speak plain HTTP
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+
+# --- The v5 API: DRF, tokens, passwords, throttling, CORS, OpenAPI (accounts,
+# tenancy, sessions_api, config/api). Variables are documented in the README.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["config.api.envelope.EnvelopeRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],  # anything else: 415
+    "EXCEPTION_HANDLER": "config.api.handlers.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,  # plain OPTIONS is 405; CORS preflight is answered earlier
+    "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
+    "UNAUTHENTICATED_USER": None,
+    # Fixed windows counted in fdbstore: N/s, N/min, N/hour or N/day, per client
+    # address and per email. Behind proxies, THROTTLE_NUM_PROXIES says how many
+    # X-Forwarded-For hops to trust for the client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env_str("THROTTLE_LOGIN_RATE", "10/min"),
+        "register": env_str("THROTTLE_REGISTER_RATE", "5/min"),
+    },
+    "NUM_PROXIES": env_int("THROTTLE_NUM_PROXIES", 0, minimum=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Request bodies above this are refused with 413 (config/api/parsers.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": JWT_SECRET,
+    "ACCESS_TOKEN_LIFETIME": timedelta(hours=24),
+    "USER_ID_CLAIM": "sub",
+    "TOKEN_TYPE_CLAIM": None,  # the guide's claims only: sub, tenant_id, email, exp, iat, jti
+    "AUTH_TOKEN_CLASSES": ("accounts.tokens.ApiAccessToken",),
+    "UPDATE_LAST_LOGIN": False,
+}
+
+# Argon2id with Django's default parameters; a hash made with other parameters
+# (or another hasher below) is upgraded at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# CORS (django-cors-headers): every origin in development (DEBUG), else only
+# CORS_ALLOWED_ORIGINS (read above); the guide's methods, headers and max age.
+CORS_ALLOW_ALL_ORIGINS = DEBUG
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
+CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 3600
+
+# OpenAPI 3 at /api/v5/schema/, Swagger UI at /api/v5/docs/ with its assets
+# served from drf-spectacular-sidecar through WhiteNoise: no CDN, no internet.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Coditect v5 API",
+    "DESCRIPTION": "Register, log in and keep workspace sessions scoped to your tenant. "
+    "Every body is an envelope: {success, data, meta?} or {success: false, error}.",
+    "VERSION": "5.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v5",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["config.api.schema.strip_trailing_slash"],
+    "ENUM_NAME_OVERRIDES": {"SuccessTrueEnum": [True], "SuccessFalseEnum": [False]},
+}
+STATIC_URL = "static/"
+WHITENOISE_USE_FINDERS = True  # serve the apps' static files without collectstatic
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]

@@ -1,0 +1,68 @@
+"""The API's access token: simplejwt's ``AccessToken`` with the guide's claims.
+
+HS256, signed with ``JWT_SECRET``, valid 24 hours (``SIMPLE_JWT``). Claims,
+in the guide's order: ``sub`` (user id), ``tenant_id``, ``email``, ``exp``,
+``iat``, and ``jti`` (the id logout revokes). simplejwt's ``token_type``
+claim is switched off (``TOKEN_TYPE_CLAIM = None``): there is one kind of
+token. Decoding checks the signature, the algorithm (``alg: none`` and every
+other algorithm are refused) and ``exp``; ``verify`` adds the shape of the
+claims a ``Principal`` is built from.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework_simplejwt.utils import datetime_to_epoch
+
+from accounts.records import Principal
+
+MAX_JTI_LENGTH = 64
+
+
+class ApiAccessToken(AccessToken):
+    @classmethod
+    def issue(
+        cls, *, user_id: uuid.UUID, tenant_id: uuid.UUID, email: str, now: datetime
+    ) -> ApiAccessToken:
+        """Return a new token for ``user_id`` acting in ``tenant_id``, issued at ``now``."""
+        token = cls()
+        issued = datetime_to_epoch(now)
+        token.payload = {
+            "sub": str(user_id),
+            "tenant_id": str(tenant_id),
+            "email": email,
+            "exp": datetime_to_epoch(now + cls.lifetime),
+            "iat": issued,
+            "jti": uuid.uuid4().hex,
+        }
+        return token
+
+    def verify(self) -> None:
+        super().verify()
+        self.principal()
+
+    def principal(self) -> Principal:
+        """Return the principal the claims describe; ``TokenError`` if they are malformed."""
+        claims = self.payload
+        try:
+            principal = Principal(
+                user_id=uuid.UUID(claims["sub"]),
+                tenant_id=uuid.UUID(claims["tenant_id"]),
+                email=claims["email"],
+                jti=claims["jti"],
+                issued_at=claims["iat"],
+                expires_at=claims["exp"],
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise TokenError("Token claims are malformed") from None
+        ints = (principal.issued_at, principal.expires_at)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in ints):
+            raise TokenError("Token claims are malformed")
+        texts = (principal.email, principal.jti)
+        if not all(isinstance(v, str) and v for v in texts) or len(principal.jti) > MAX_JTI_LENGTH:
+            raise TokenError("Token claims are malformed")
+        return principal

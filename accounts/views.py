@@ -1,0 +1,115 @@
+"""``/api/v5/auth/``: register, login, logout and me."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+
+from accounts.selectors import user_me
+from accounts.serializers import (
+    AuthResultSerializer,
+    LoginSerializer,
+    MessageSerializer,
+    RegisterSerializer,
+    UserSerializer,
+)
+from accounts.services import user_login, user_logout, user_register
+from config.api.envelope import EnvelopeResponse
+from config.api.routers import HTTP_METHODS
+from config.api.schema import envelope, errors
+from config.api.throttling import LoginThrottle, RegisterThrottle
+
+AuthEnvelope = envelope("AuthResponse", AuthResultSerializer())
+UserEnvelope = envelope("UserResponse", UserSerializer())
+MessageEnvelope = envelope("MessageResponse", MessageSerializer())
+
+_PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
+
+
+def _validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class AuthViewSet(viewsets.GenericViewSet):
+    http_method_names = HTTP_METHODS
+
+    @extend_schema(
+        summary="Register",
+        description="Create an account, its personal tenant and owner membership; "
+        "returns a token. Passwords go through Django's password validators.",
+        request=RegisterSerializer,
+        responses={
+            201: AuthEnvelope,
+            **errors(
+                400,
+                405,
+                413,
+                415,
+                429,
+                503,
+                e409="An account with this email (after trimming and case-folding) exists.",
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Register",
+                request_only=True,
+                value={
+                    "email": "user@example.com",
+                    "password": "correct horse battery",
+                    "firstName": "John",
+                    "lastName": "Doe",
+                    "company": "ACME Corp",
+                },
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"], throttle_classes=[RegisterThrottle], **_PUBLIC)
+    def register(self, request):
+        result = user_register(**_validated(RegisterSerializer, request.data))
+        return EnvelopeResponse(AuthResultSerializer(result).data, status=201)
+
+    @extend_schema(
+        summary="Log in",
+        request=LoginSerializer,
+        responses={
+            200: AuthEnvelope,
+            **errors(
+                400,
+                405,
+                413,
+                415,
+                429,
+                503,
+                e401="Unknown email or wrong password (one identical body for both).",
+            ),
+        },
+    )
+    @action(detail=False, methods=["post"], throttle_classes=[LoginThrottle], **_PUBLIC)
+    def login(self, request):
+        result = user_login(**_validated(LoginSerializer, request.data))
+        return EnvelopeResponse(AuthResultSerializer(result).data)
+
+    @extend_schema(
+        summary="Log out",
+        description="Revoke the presented token for the rest of its life, on every server.",
+        request=None,
+        responses={200: MessageEnvelope, **errors(401, 405, 503)},
+    )
+    @action(detail=False, methods=["post"])
+    def logout(self, request):
+        user_logout(principal=request.user)
+        return EnvelopeResponse({"message": "Logged out successfully"})
+
+    @extend_schema(
+        summary="The current user",
+        description="The token's user, with their role in the token's tenant.",
+        responses={200: UserEnvelope, **errors(401, 405, 503)},
+    )
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        return EnvelopeResponse(UserSerializer(user_me(principal=request.user)).data)

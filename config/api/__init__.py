@@ -1,0 +1,1 @@
+"""Shared API plumbing: the envelope, errors, parsing, throttling, clock and health."""

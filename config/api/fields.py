@@ -1,0 +1,31 @@
+"""Serializer fields for text that must survive storage as UTF-8.
+
+JSON can carry lone surrogates (``"\\ud800"``) that Python accepts as a ``str``
+but that cannot be encoded as UTF-8: stored or hashed, they would fail deep
+inside the store or the password hasher. These fields refuse them at the
+edge, with a 400, like the NUL characters DRF already refuses.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+def reject_surrogates(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise serializers.ValidationError("Text must be valid Unicode.") from None
+
+
+class TextField(serializers.CharField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(reject_surrogates)
+
+
+class EmailField(serializers.EmailField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+        self.validators.insert(0, reject_surrogates)

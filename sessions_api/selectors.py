@@ -1,0 +1,61 @@
+"""Session reads, always scoped to one tenant."""
+
+from __future__ import annotations
+
+import uuid
+
+from fdbstore.connection import get_database
+from fdbstore.cursors import InvalidCursor as StoreInvalidCursor
+from fdbstore.repository import Page
+from fdbstore.transaction import ReadOperations
+from sessions_api.errors import InvalidCursor, SessionNotFound
+from sessions_api.records import Session
+from sessions_api.repositories import sessions
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def parse_session_id(value: str) -> uuid.UUID:
+    """The id in a URL; anything that is not a UUID is simply not found."""
+    if len(value) > 45:  # the longest spelling uuid.UUID accepts: "urn:uuid:" + 36
+        raise SessionNotFound()
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise SessionNotFound() from None
+
+
+def session_in_tenant(
+    tr: ReadOperations, *, tenant_id: uuid.UUID, session_id: uuid.UUID
+) -> Session:
+    """The session if it belongs to ``tenant_id``; ``SessionNotFound`` otherwise."""
+    session = sessions.get(tr, session_id)
+    if session is None or session.tenant_id != tenant_id:
+        raise SessionNotFound()
+    return session
+
+
+def session_get(*, tenant_id: uuid.UUID, session_id: str) -> Session:
+    sid = parse_session_id(session_id)
+    return get_database().transact(
+        lambda tr: session_in_tenant(tr, tenant_id=tenant_id, session_id=sid)
+    )
+
+
+def session_list(
+    *, tenant_id: uuid.UUID, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
+) -> Page[Session]:
+    """One page of the tenant's sessions, newest first: one range read, one batched get."""
+
+    def page(tr: ReadOperations) -> Page[Session]:
+        return sessions.page_by_index(
+            tr, "by_tenant", (tenant_id,), limit=limit, cursor=cursor, reverse=True
+        )
+
+    try:
+        result = get_database().transact(page)
+    except StoreInvalidCursor:
+        raise InvalidCursor(details={"cursor": ["This cursor is not valid."]}) from None
+    items = [s for s in result.items if s.tenant_id == tenant_id]
+    return Page(items, result.next_cursor)

@@ -1,0 +1,49 @@
+"""Session bodies (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from config.api.fields import TextField
+from sessions_api.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+class SessionSerializer(serializers.Serializer):
+    """A session; ``name`` and ``workspacePath`` are the writable fields."""
+
+    id = serializers.UUIDField(read_only=True, help_text="UUIDv7: sorts by creation time.")
+    tenantId = serializers.UUIDField(source="tenant_id", read_only=True)
+    userId = serializers.UUIDField(source="user_id", read_only=True)
+    name = TextField(max_length=200)
+    workspacePath = TextField(
+        source="workspace_path",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=1024,
+        help_text="Optional; null when not given.",
+    )
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+
+class SessionListQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_PAGE_SIZE,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        help_text=f"Page size, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
+    )
+    cursor = TextField(
+        required=False,
+        max_length=512,
+        help_text="`meta.nextCursor` of the previous page; omit for the first page.",
+    )
+
+
+class PageMetaSerializer(serializers.Serializer):
+    nextCursor = serializers.CharField(
+        allow_null=True, help_text="Pass as `?cursor=` for the next page; null on the last."
+    )
+    limit = serializers.IntegerField()

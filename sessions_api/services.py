@@ -1,0 +1,58 @@
+"""Session use cases: create and delete, each one transaction."""
+
+from __future__ import annotations
+
+from accounts.records import Principal
+from config.api import clock
+from fdbstore.connection import get_database
+from fdbstore.transaction import Transaction
+from sessions_api.errors import SessionNotFound
+from sessions_api.ids import uuid7
+from sessions_api.records import Session
+from sessions_api.repositories import sessions
+from sessions_api.selectors import parse_session_id, session_in_tenant
+
+
+def session_create(
+    *, principal: Principal, name: str, workspace_path: str | None = None
+) -> Session:
+    """Create a session in the principal's tenant.
+
+    The id (a UUIDv7) is chosen before the retry loop, so a retry after
+    ``commit_unknown_result`` writes the same keys again: no duplicate. The
+    transaction only writes -- the record and its index entry."""
+    now = clock.now()
+    session = Session(
+        id=uuid7(now),
+        tenant_id=principal.tenant_id,
+        user_id=principal.user_id,
+        name=name,
+        workspace_path=workspace_path or None,
+        created_at=now,
+        updated_at=now,
+    )
+    get_database().transact(lambda tr: sessions.insert(tr, session))
+    return session
+
+
+def session_delete(*, principal: Principal, session_id: str) -> None:
+    """Delete a session of the principal's tenant: check and delete in one transaction.
+
+    If an attempt found the session and the transaction is then retried
+    (``commit_unknown_result``: the delete may have landed), a session that
+    is gone counts as deleted rather than 404."""
+    sid = parse_session_id(session_id)
+    seen = False
+
+    def delete(tr: Transaction) -> None:
+        nonlocal seen
+        try:
+            session = session_in_tenant(tr, tenant_id=principal.tenant_id, session_id=sid)
+        except SessionNotFound:
+            if seen:
+                return
+            raise
+        seen = True
+        sessions.delete(tr, session)
+
+    get_database().transact(delete)

@@ -1,0 +1,78 @@
+"""``/api/v5/sessions``: create, list, retrieve and delete a tenant's sessions."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from config.api.envelope import EnvelopeResponse
+from config.api.routers import HTTP_METHODS
+from config.api.schema import envelope, errors
+from sessions_api.selectors import session_get, session_list
+from sessions_api.serializers import (
+    PageMetaSerializer,
+    SessionListQuerySerializer,
+    SessionSerializer,
+)
+from sessions_api.services import session_create, session_delete
+
+SessionEnvelope = envelope("SessionResponse", SessionSerializer())
+SessionPageEnvelope = envelope(
+    "SessionListResponse", SessionSerializer(many=True), meta=PageMetaSerializer()
+)
+_ID = OpenApiParameter("sessionId", str, OpenApiParameter.PATH, description="Session id (UUID).")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Create a session",
+        responses={201: SessionEnvelope, **errors(400, 401, 405, 413, 415, 503)},
+    ),
+    list=extend_schema(
+        summary="List the tenant's sessions",
+        description="Newest first, one page per request: each page is one bounded "
+        "range read, whatever the tenant's size.",
+        parameters=[SessionListQuerySerializer],
+        responses={200: SessionPageEnvelope, **errors(400, 401, 405, 503)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a session",
+        parameters=[_ID],
+        responses={200: SessionEnvelope, **errors(401, 404, 405, 503)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a session",
+        parameters=[_ID],
+        responses={204: None, **errors(401, 404, 405, 503)},
+    ),
+)
+class SessionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    http_method_names = HTTP_METHODS
+    serializer_class = SessionSerializer
+    lookup_url_kwarg = "session_id"
+    lookup_value_regex = "[^/]+"  # malformed ids reach the view: 404, like unknown ones
+
+    def get_object(self):
+        return session_get(
+            tenant_id=self.request.user.tenant_id, session_id=self.kwargs["session_id"]
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = session_create(
+            principal=self.request.user, **serializer.validated_data
+        )
+
+    def list(self, request):
+        query = SessionListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        limit = query.validated_data["limit"]
+        page = session_list(
+            tenant_id=request.user.tenant_id, limit=limit, cursor=query.validated_data.get("cursor")
+        )
+        data = SessionSerializer(page.items, many=True).data
+        return EnvelopeResponse(data, meta={"nextCursor": page.next_cursor, "limit": limit})
+
+    def destroy(self, request, session_id: str):
+        # Not DestroyModelMixin: the tenant check and the delete are one transaction.
+        session_delete(principal=request.user, session_id=session_id)
+        return EnvelopeResponse(status=204)

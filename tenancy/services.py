@@ -1,0 +1,27 @@
+"""Tenancy use cases. They take the caller's transaction: a tenant is created
+as part of registering its owner, in the same commit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fdbstore.transaction import Transaction
+from tenancy.records import OWNER, Membership, Tenant, self_tenant_id
+from tenancy.repositories import memberships, tenants
+
+
+def tenant_self_create(
+    tr: Transaction, *, owner_id: uuid.UUID, name: str, now: datetime
+) -> Membership:
+    """Write ``owner_id``'s personal tenant and their owner membership.
+
+    Safe to run again with the same arguments: the writes are the same keys
+    and values (the registration retry after ``commit_unknown_result``)."""
+    tenant = Tenant(
+        id=self_tenant_id(owner_id), name=name, kind="personal", owner_id=owner_id, created_at=now
+    )
+    membership = Membership(user_id=owner_id, tenant_id=tenant.id, role=OWNER, created_at=now)
+    tenants.insert(tr, tenant)
+    memberships.insert(tr, membership)
+    return membership

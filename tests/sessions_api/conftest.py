@@ -1,0 +1,2 @@
+from tests.support.fixtures import api, api_settings, frozen_clock, store  # noqa: F401
+from tests.support.people import people  # noqa: F401
