@@ -12,6 +12,7 @@ import abc
 import random
 import time
 from collections.abc import Iterator, Sequence
+from itertools import chain, islice
 
 from fdbstore import errors, limits
 from fdbstore.mutations import apply_add, check_key, check_range, check_value
@@ -62,6 +63,10 @@ class BufferedTransaction(Transaction):
     def _storage_release(self) -> None:
         """End any open read snapshot; called on commit and reset."""
 
+    def _storage_get_one(self, key: bytes) -> bytes | None:
+        """Read one committed value; override where one key is cheaper than many."""
+        return self._storage_get([key])[0]
+
     # -- lifecycle ------------------------------------------------------------
     def reset(self) -> None:
         self._storage_release()
@@ -104,7 +109,7 @@ class BufferedTransaction(Transaction):
         return _SnapshotView(self)
 
     def get(self, key: bytes) -> bytes | None:
-        return self._get_many([key], conflict=True)[0]
+        return self._get_one(key, conflict=True)
 
     def get_many(self, keys: Sequence[bytes]) -> list[bytes | None]:
         return self._get_many(keys, conflict=True)
@@ -113,6 +118,16 @@ class BufferedTransaction(Transaction):
         self, begin: bytes, end: bytes, limit: int = 0, reverse: bool = False
     ) -> list[KeyValue]:
         return self._get_range(begin, end, limit, reverse, conflict=True)
+
+    def _get_one(self, key: bytes, conflict: bool) -> bytes | None:
+        # The single-key path of _get_many: the commonest read, kept lean.
+        self._check_age()
+        if conflict:
+            self._read_conflicts.append((key, key + b"\x00"))
+        entry = self._entry(key)
+        if entry is None or entry[0] == "adds":
+            return _resolve(entry, self._storage_get_one(key))
+        return entry[1]  # type: ignore[return-value]
 
     def _get_many(self, keys: Sequence[bytes], conflict: bool) -> list[bytes | None]:
         self._check_age()
@@ -140,11 +155,8 @@ class BufferedTransaction(Transaction):
         check_range(begin, end)
         if limit < 0:
             raise errors.FDBError(errors.CLIENT_INVALID_OPERATION, "limit must not be negative")
-        out: list[KeyValue] = []
-        for pair in self._merged(begin, end, reverse):
-            out.append(pair)
-            if limit and len(out) >= limit:
-                break
+        pairs = self._merged(begin, end, reverse, limit)
+        out = list(islice(pairs, limit)) if limit else list(pairs)
         if conflict:
             if limit and len(out) >= limit:
                 last = out[-1].key
@@ -154,10 +166,17 @@ class BufferedTransaction(Transaction):
             self._read_conflicts.append(span)
         return out
 
-    def _merged(self, begin: bytes, end: bytes, reverse: bool) -> Iterator[KeyValue]:
+    def _merged(self, begin: bytes, end: bytes, reverse: bool, limit: int) -> Iterator[KeyValue]:
         """Stored pairs overlaid with this transaction's writes, in order."""
         local = sorted((k for k in self._writes if begin <= k < end), reverse=reverse)
-        stored = self._stored_pairs(begin, end, reverse)
+        stored = chain.from_iterable(self._stored_pages(begin, end, reverse, limit))
+        if not local and not self._cleared:
+            return stored  # nothing of ours to overlay: no Python step per row
+        return self._overlay(local, stored, reverse)
+
+    def _overlay(
+        self, local: list[bytes], stored: Iterator[KeyValue], reverse: bool
+    ) -> Iterator[KeyValue]:
         li, pending = 0, next(stored, None)
         while li < len(local) or pending is not None:
             take_local = pending is None or (
@@ -179,11 +198,16 @@ class BufferedTransaction(Transaction):
                     yield pending
                 pending = next(stored, None)
 
-    def _stored_pairs(self, begin: bytes, end: bytes, reverse: bool) -> Iterator[KeyValue]:
+    def _stored_pages(
+        self, begin: bytes, end: bytes, reverse: bool, limit: int
+    ) -> Iterator[list[KeyValue]]:
+        # Pages no bigger than the caller's limit: a 20-row read must not fetch
+        # 256. Rows hidden by this transaction's clears are made up by the next page.
+        size = min(limit, _BATCH) if limit else _BATCH
         while begin < end:
-            batch = self._storage_range(begin, end, _BATCH, reverse)
-            yield from batch
-            if len(batch) < _BATCH:
+            batch = self._storage_range(begin, end, size, reverse)
+            yield batch
+            if len(batch) < size:
                 return
             if reverse:
                 end = batch[-1].key
@@ -240,7 +264,7 @@ class BufferedTransaction(Transaction):
     # -- buffer lookups -------------------------------------------------------------
     def _entry(self, key: bytes) -> Entry | None:
         entry = self._writes.get(key)
-        if entry is None and self._in_cleared(key):
+        if entry is None and self._cleared and self._in_cleared(key):
             return ("cleared", None)
         return entry
 

@@ -6,7 +6,8 @@ with ``synchronous=FULL``, and safe sharing of one file by many processes.
 
 How FoundationDB's model maps onto it:
 - a transaction's reads run inside one SQLite read transaction, so they see
-  one consistent snapshot; its ``version`` row is the read version;
+  one consistent snapshot; its ``version`` row is the read version, read from
+  that snapshot only when a commit needs it (read-only work never pays for it);
 - writes are buffered (``BufferedTransaction``) and applied at commit inside
   ``BEGIN IMMEDIATE``, SQLite's single-writer lock;
 - before applying, the commit checks its read conflict ranges against the
@@ -16,10 +17,11 @@ How FoundationDB's model maps onto it:
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-import threading
 import time
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +31,9 @@ from fdbstore.conflicts import Range, intersects, pack_ranges, unpack_ranges
 from fdbstore.database import Database
 from fdbstore.mutations import apply_add
 from fdbstore.transaction import KeyValue
+
+# Builds KeyValue rows entirely in C: the namedtuple's own __new__ is a Python call per row.
+_key_value = functools.partial(tuple.__new__, KeyValue)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;
@@ -44,9 +49,35 @@ _PRUNE_EVERY = 64
 _MAX_PARAMS = 500
 _RANGE_ASC = "SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k ASC LIMIT ?"
 _RANGE_DESC = "SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k DESC LIMIT ?"
+_GET = "SELECT v FROM kv WHERE k = ?"
+_VERSION = "SELECT value FROM store_meta WHERE name='version'"
 _SYNC_MODES = {"FULL", "NORMAL", "EXTRA"}
 # Connections inherited across fork() are never closed or used in the child.
 _inherited: list[sqlite3.Connection] = []
+_open_databases: weakref.WeakSet[EmbeddedDatabase] = weakref.WeakSet()
+_pid = os.getpid()
+
+
+def _after_fork_in_child() -> None:
+    # Done once per fork rather than by a getpid() on every acquire and release.
+    global _pid
+    _pid = os.getpid()
+    for db in list(_open_databases):
+        _inherited.extend(db._pool)
+        db._pool = []
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class _Connection(sqlite3.Connection):
+    """A pooled connection: the process that opened it, and one reusable cursor."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.pid = _pid
+        # One cursor reused for every read saves allocating one per statement.
+        self.cur = self.cursor()
 
 
 class EmbeddedDatabase(Database):
@@ -67,11 +98,10 @@ class EmbeddedDatabase(Database):
         self.path = str(Path(path).resolve())
         self._timeout_s = timeout_ms / 1000
         self._synchronous = synchronous.upper()
-        self._pool: list[sqlite3.Connection] = []
-        self._pool_lock = threading.Lock()
-        self._pid = os.getpid()
+        self._pool: list[_Connection] = []
         self._commits = 0
         self._initialise()
+        _open_databases.add(self)
 
     def describe(self) -> str:
         return f"embedded (SQLite WAL) at {self.path}"
@@ -80,10 +110,9 @@ class EmbeddedDatabase(Database):
         return EmbeddedTransaction(self)
 
     def close(self) -> None:
-        with self._pool_lock:
-            for conn in self._pool:
-                conn.close()
-            self._pool.clear()
+        pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
 
     # -- connections --------------------------------------------------------------
     def _initialise(self) -> None:
@@ -103,28 +132,30 @@ class EmbeddedDatabase(Database):
             ) from None
         self.release(conn)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> _Connection:
         conn = sqlite3.connect(
-            self.path, timeout=self._timeout_s, isolation_level=None, check_same_thread=False
+            self.path,
+            timeout=self._timeout_s,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
         )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
         return conn
 
-    def acquire(self) -> sqlite3.Connection:
-        with self._pool_lock:
-            if self._pid != os.getpid():
-                _inherited.extend(self._pool)
-                self._pool = []
-                self._pid = os.getpid()
-            if self._pool:
-                return self._pool.pop()
-        return self._connect()
+    def acquire(self) -> _Connection:
+        # list.pop and list.append are atomic under the GIL: no lock needed.
+        try:
+            return self._pool.pop()
+        except IndexError:
+            return self._connect()
 
-    def release(self, conn: sqlite3.Connection) -> None:
-        with self._pool_lock:
-            if self._pid == os.getpid():
-                self._pool.append(conn)
+    def release(self, conn: _Connection) -> None:
+        if conn.pid == _pid:
+            self._pool.append(conn)
+        else:  # checked out before a fork(): the parent still owns it
+            _inherited.append(conn)
 
     def should_prune(self) -> bool:
         self._commits += 1
@@ -134,56 +165,72 @@ class EmbeddedDatabase(Database):
 class EmbeddedTransaction(BufferedTransaction):
     def __init__(self, db: EmbeddedDatabase) -> None:
         self._db = db
-        self._conn: sqlite3.Connection | None = None
-        self._read_version: int | None = None
+        self._conn: _Connection | None = None  # the read snapshot, once opened
         super().__init__()
 
     # -- reads --------------------------------------------------------------------
-    def _snapshot(self) -> sqlite3.Connection:
-        """Open the read snapshot on first use; its version is the read version."""
+    def _snapshot(self) -> sqlite3.Cursor:
+        """Open the read snapshot on first use: SQLite fixes it at the first SELECT."""
+        conn = self._conn
+        if conn is None:
+            conn = self._conn = self._db.acquire()
+            conn.cur.execute("BEGIN")
+        return conn.cur
+
+    def _read_version(self) -> int | None:
+        """The version of this transaction's snapshot, or None if it read nothing stored."""
         if self._conn is None:
-            self._conn = self._db.acquire()
-        if self._read_version is None:
-            self._conn.execute("BEGIN")
-            row = self._conn.execute("SELECT value FROM store_meta WHERE name='version'")
-            self._read_version = row.fetchone()[0]
-        return self._conn
+            return None
+        return self._conn.cur.execute(_VERSION).fetchone()[0]
+
+    def _storage_get_one(self, key: bytes) -> bytes | None:
+        row = self._snapshot().execute(_GET, (key,)).fetchone()
+        return row[0] if row else None
 
     def _storage_get(self, keys: Sequence[bytes]) -> list[bytes | None]:
-        conn = self._snapshot()
+        cur = self._snapshot()
         if len(keys) == 1:
-            row = conn.execute("SELECT v FROM kv WHERE k = ?", (keys[0],)).fetchone()
-            return [row[0] if row else None]
+            return [self._storage_get_one(keys[0])]
         found: dict[bytes, bytes] = {}
         for i in range(0, len(keys), _MAX_PARAMS):
             chunk = keys[i : i + _MAX_PARAMS]
             marks = ",".join("?" * len(chunk))
             # Only "?" placeholders are interpolated; the keys are bound parameters.
             query = f"SELECT k, v FROM kv WHERE k IN ({marks})"  # noqa: S608
-            found.update(conn.execute(query, chunk))
+            found.update(cur.execute(query, chunk))
         return [found.get(key) for key in keys]
 
     def _storage_range(self, begin: bytes, end: bytes, limit: int, reverse: bool) -> list[KeyValue]:
         query = _RANGE_DESC if reverse else _RANGE_ASC
-        rows = self._snapshot().execute(query, (begin, end, limit))
-        return [KeyValue(k, v) for k, v in rows]
+        return list(map(_key_value, self._snapshot().execute(query, (begin, end, limit))))
 
     # -- commit -------------------------------------------------------------------
     def _storage_commit(
         self, mutations: list[Mutation], reads: list[Range], writes: list[Range]
     ) -> None:
-        read_version = self._read_version
+        read_version = self._read_version() if reads else None
         self._storage_release()
-        conn = self._conn = self._db.acquire()
+        conn = self._db.acquire()
+        try:
+            self._write(conn, read_version, mutations, reads, writes)
+        finally:
+            self._db.release(conn)
+
+    def _write(
+        self,
+        conn: _Connection,
+        read_version: int | None,
+        mutations: list[Mutation],
+        reads: list[Range],
+        writes: list[Range],
+    ) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:
             raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
         try:
-            version = conn.execute("SELECT value FROM store_meta WHERE name='version'").fetchone()[
-                0
-            ]
-            if read_version is not None and reads and version > read_version:
+            version = conn.execute(_VERSION).fetchone()[0]
+            if read_version is not None and version > read_version:
                 self._check_conflicts(conn, read_version, reads)
             for mutation in mutations:
                 _apply(conn, mutation)
@@ -211,11 +258,11 @@ class EmbeddedTransaction(BufferedTransaction):
             raise errors.FDBError(errors.NOT_COMMITTED)
 
     def _storage_release(self) -> None:
-        conn, self._conn, self._read_version = self._conn, None, None
+        conn, self._conn = self._conn, None
         if conn is None:
             return
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            conn.cur.execute("ROLLBACK")
         self._db.release(conn)
 
 

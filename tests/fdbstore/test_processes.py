@@ -61,6 +61,29 @@ def test_four_processes_incrementing_one_key_lose_no_update(store_path):
     assert sum(attempts) >= 2000  # conflicts show up as extra attempts
 
 
+def test_a_forked_child_never_reuses_the_parents_connections(store_path):
+    # "fork" on purpose: this is the embedded backend's own guard for servers
+    # that fork after opening the store.
+    db = EmbeddedDatabase(path=store_path, synchronous="NORMAL")
+    db.transact(lambda tr: tr.set(b"fork/k", b"parent"))
+    open_snapshot = db.create_transaction()
+    assert open_snapshot.get(b"fork/k") == b"parent"  # holds a connection across the fork
+    parents = {id(conn) for conn in db._pool} | {id(open_snapshot._conn)}
+
+    def child() -> None:
+        open_snapshot.reset()
+        db.transact(lambda tr: tr.set(b"fork/k", b"child"))
+        assert not {id(conn) for conn in db._pool} & parents
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(timeout=TIMEOUT_S)
+    assert process.exitcode == 0
+    assert db.transact(lambda tr: tr.get(b"fork/k")) == b"child"
+    open_snapshot.reset()
+    db.close()
+
+
 def test_racing_claims_of_a_unique_value_have_exactly_one_winner(store_path):
     key = b"processes/unique/alice@example.com"
     ids = [f"worker-{i}".encode() for i in range(8)]
