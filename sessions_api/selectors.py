@@ -6,6 +6,7 @@ import uuid
 
 from fdbstore.connection import get_database
 from fdbstore.cursors import InvalidCursor as StoreInvalidCursor
+from fdbstore.cursors import decode_cursor
 from fdbstore.repository import Page
 from fdbstore.transaction import ReadOperations
 from sessions_api.errors import InvalidCursor, SessionNotFound
@@ -43,19 +44,28 @@ def session_get(*, tenant_id: uuid.UUID, session_id: str) -> Session:
     )
 
 
+def _check_cursor(cursor: str) -> None:
+    """A sessions cursor is the last session id of a page, as ``decode_cursor`` reads it."""
+    try:
+        suffix = decode_cursor(cursor)
+    except StoreInvalidCursor:
+        suffix = ()
+    if len(suffix) != 1 or not isinstance(suffix[0], uuid.UUID):
+        raise InvalidCursor(details={"cursor": ["This cursor is not valid."]})
+
+
 def session_list(
     *, tenant_id: uuid.UUID, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
 ) -> Page[Session]:
     """One page of the tenant's sessions, newest first: one range read, one batched get."""
+    if cursor is not None:
+        _check_cursor(cursor)
 
     def page(tr: ReadOperations) -> Page[Session]:
         return sessions.page_by_index(
             tr, "by_tenant", (tenant_id,), limit=limit, cursor=cursor, reverse=True
         )
 
-    try:
-        result = get_database().transact(page)
-    except StoreInvalidCursor:
-        raise InvalidCursor(details={"cursor": ["This cursor is not valid."]}) from None
+    result = get_database().transact(page)
     items = [s for s in result.items if s.tenant_id == tenant_id]
     return Page(items, result.next_cursor)

@@ -18,13 +18,22 @@ def reject_surrogates(value: str) -> None:
         raise serializers.ValidationError("Text must be valid Unicode.") from None
 
 
-class TextField(serializers.CharField):
+class StrictTextMixin:
+    """Only JSON strings are text: DRF would otherwise turn ``5`` into ``"5"``."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(StrictTextMixin, serializers.CharField):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.validators.append(reject_surrogates)
 
 
-class EmailField(serializers.EmailField):
+class EmailField(StrictTextMixin, serializers.EmailField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 254)
         super().__init__(**kwargs)

@@ -88,6 +88,7 @@ class RecordingTransaction(_RecordingReads, Transaction):
 
     def clear(self, key: bytes) -> None:
         self._log.append(("clear", key))
+        self._written.append(key)
         self._tr.clear(key)
 
     def clear_range(self, begin: bytes, end: bytes) -> None:
