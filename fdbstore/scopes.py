@@ -1,0 +1,167 @@
+"""What a dump covers: the whole store, or one tenant.
+
+A scope lists its key-value pairs in ascending key order (bounded snapshot
+reads, one short transaction per batch), says whether a key belongs to it
+(to validate a dump before loading it) and which of its parts already hold
+data in a target store.
+
+The whole store is every top-level space of ``fdbstore.keys.SPACES`` except
+``meta`` (the layout header, which each store writes for itself and a dump
+records in its header line). Keys under the root outside those spaces are not
+the application's and are not dumped.
+
+A tenant T is, exactly (space: keys)::
+
+    tenants:          (T)                 the tenant record
+    tenant_users:     (T, U, ...)         its members U
+    user_tenants:     (U, T)              each member's membership of T (not of others)
+    users:            (U)                 each member's user record
+    users_by_email:   (email) -> (U)      each member's email index entry
+    tenant_sessions:  (T, S, ...)         its sessions S
+    sessions:         (S)                 each session's record
+
+Members and sessions are found through the tenant's own index entries
+(``tenant_users``, ``tenant_sessions``), so a record whose index entry is
+missing is not dumped: run ``fdbstore_check`` first. A member's email entry
+is found by reading ``users_by_email`` for entries pointing at the member (in
+bounded batches), which depends on no record schema. Revoked tokens, token
+floors and throttle counters are not a tenant's data and are left out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from fdb import tuple as fdbtuple
+
+from fdbstore import scan
+from fdbstore.database import Database
+from fdbstore.keys import SPACES, Keyspace, keyspace
+from fdbstore.scan import batches
+from fdbstore.transaction import KeyValue
+
+
+def in_key_order(spaces: Sequence[str]) -> list[str]:
+    ks = keyspace()
+    return sorted(spaces, key=lambda name: ks.space(name).key())
+
+
+DATA_SPACES = tuple(name for name in SPACES if name != "meta")
+
+
+class StoreScope:
+    """Every data space of the store."""
+
+    name = "store"
+    tenant: uuid.UUID | None = None
+
+    def exists(self, db: Database) -> bool:
+        return True
+
+    def pairs(self, db: Database) -> Iterator[KeyValue]:
+        for name in in_key_order(DATA_SPACES):
+            span = keyspace().space(name).range()
+            for batch in batches(db, span.start, span.stop):
+                yield from batch
+
+    def accepts(self, relative: tuple[Any, ...]) -> bool:
+        return len(relative) >= 2 and relative[0] in DATA_SPACES
+
+    def occupied(self, db: Database) -> list[str]:
+        """The spaces that already hold at least one key."""
+        return [name for name in DATA_SPACES if _any(db, keyspace().space(name).range())]
+
+
+class TenantScope:
+    """One tenant, its members and its sessions (see the module docstring)."""
+
+    name = "tenant"
+
+    def __init__(self, tenant: uuid.UUID) -> None:
+        self.tenant = tenant
+
+    def exists(self, db: Database) -> bool:
+        key = keyspace().tenant(self.tenant)
+        return db.transact(lambda tr: tr.snapshot.get(key)) is not None
+
+    def pairs(self, db: Database) -> Iterator[KeyValue]:
+        ks = keyspace()
+        members = _distinct(self._own(db, ks.tenant_users))
+        readers: dict[str, Callable[[], Iterator[KeyValue]]] = {
+            "sessions": lambda: self._sessions(db, ks),
+            "tenant_sessions": lambda: _prefix(db, ks.tenant_sessions.subspace((self.tenant,))),
+            "tenant_users": lambda: _prefix(db, ks.tenant_users.subspace((self.tenant,))),
+            "tenants": lambda: _fetch(db, [ks.tenant(self.tenant)]),
+            "user_tenants": lambda: _fetch(db, [ks.membership(u, self.tenant) for u in members]),
+            "users": lambda: _fetch(db, [ks.user(u) for u in members]),
+            "users_by_email": lambda: self._emails(db, ks, members),
+        }
+        for name in in_key_order(list(readers)):
+            yield from readers[name]()
+
+    def accepts(self, relative: tuple[Any, ...]) -> bool:
+        if len(relative) < 2:
+            return False
+        space, tenant = relative[0], self.tenant
+        if space == "tenants":
+            return relative == ("tenants", tenant)
+        if space in ("tenant_users", "tenant_sessions"):
+            return len(relative) >= 3 and relative[1] == tenant
+        if space == "user_tenants":
+            return len(relative) == 3 and relative[2] == tenant
+        return space in ("users", "users_by_email", "sessions")
+
+    def occupied(self, db: Database) -> list[str]:
+        """The tenant's own parts already present: its record, members, sessions."""
+        ks = keyspace()
+        found = ["tenants"] if self.exists(db) else []
+        for name in ("tenant_users", "tenant_sessions"):
+            if _any(db, ks.space(name).subspace((self.tenant,)).range()):
+                found.append(name)
+        return found
+
+    # -- the parts found through the tenant's index entries -------------------
+    def _own(self, db: Database, space: Any) -> Iterator[Any]:
+        """The second key element (a member or a session id) of the tenant's entries."""
+        for row in _prefix(db, space.subspace((self.tenant,))):
+            yield space.unpack(row.key)[1]
+
+    def _sessions(self, db: Database, ks: Keyspace) -> Iterator[KeyValue]:
+        ids = _distinct(self._own(db, ks.tenant_sessions))
+        yield from _fetch(db, [ks.session(s) for s in ids])
+
+    def _emails(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
+        if not members:
+            return
+        wanted = {fdbtuple.pack((member,)) for member in members}
+        for row in _prefix(db, ks.users_by_email):
+            if row.value in wanted:
+                yield row
+
+
+def _prefix(db: Database, space: Any) -> Iterator[KeyValue]:
+    span = space.range()
+    for batch in batches(db, span.start, span.stop):
+        yield from batch
+
+
+def _fetch(db: Database, keys: list[bytes]) -> Iterator[KeyValue]:
+    """The pairs among ``keys`` (ascending) that exist, in batches of snapshot reads."""
+    for i in range(0, len(keys), scan.BATCH):
+        chunk = keys[i : i + scan.BATCH]
+        values = db.transact(lambda tr, c=chunk: tr.snapshot.get_many(c))
+        yield from (KeyValue(k, v) for k, v in zip(chunk, values, strict=True) if v is not None)
+
+
+def _any(db: Database, span: slice) -> bool:
+    return bool(db.transact(lambda tr: tr.snapshot.get_range(span.start, span.stop, limit=1)))
+
+
+def _distinct(items: Iterator[Any]) -> list[Any]:
+    return list(dict.fromkeys(items))
+
+
+def scope_for(tenant: uuid.UUID | None) -> StoreScope | TenantScope:
+    return StoreScope() if tenant is None else TenantScope(tenant)
