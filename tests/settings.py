@@ -18,7 +18,9 @@ os.environ.setdefault(
 )
 os.environ.setdefault("FDBSTORE_BACKEND", "embedded")
 os.environ.setdefault("FDBSTORE_SYNCHRONOUS", "NORMAL")
-# DEBUG is off by default, so the settings insist on a real-looking signing key.
+# Tests run as production does, whatever the developer's shell exports; with DEBUG
+# off the settings insist on a real-looking signing key.
+os.environ["DEBUG"] = "false"
 os.environ.setdefault("JWT_SECRET", "tests-only-jwt-secret-0123456789abcdefghijklmnop")
 
 from config.settings import *  # noqa: F403

@@ -1,0 +1,142 @@
+"""The production server for real: gunicorn, config/gunicorn.conf.py, two workers.
+
+It runs on a free loopback port over a temporary embedded store with DEBUG off
+and a strong JWT_SECRET, answers /api/v5/health, writes JSON log lines (the
+request line with its fields), and stops on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.config.conftest import PYTHON, ROOT, STRONG_SECRET, clean_env
+
+START_TIMEOUT_S = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str, headers: dict[str, str] | None = None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 -- loopback
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def post_json(url: str, body: dict):
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310 -- loopback
+        url, data=data, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    env = clean_env(
+        DEBUG="false",
+        JWT_SECRET=STRONG_SECRET,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+        FDBSTORE_PATH=str(tmp_path / "store" / "store.sqlite3"),
+        FDBSTORE_SYNCHRONOUS="NORMAL",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+    )
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(process, base, log_path)
+        yield base, process, log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def wait_until_up(process: subprocess.Popen, base: str, log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            status, _, _ = get(f"{base}/api/v5/health")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer in {START_TIMEOUT_S}s:\n{log_path.read_text()}")
+
+
+def json_lines(log_path: Path) -> list[dict]:
+    lines = [line for line in log_path.read_text().splitlines() if line.strip()]
+    return [json.loads(line) for line in lines]  # every line is JSON with DEBUG off
+
+
+def test_gunicorn_serves_health_and_logs_json(server):
+    base, process, log_path = server
+    status, headers, body = get(
+        f"{base}/api/v5/health",
+        {"X-Request-ID": "smoke-test-1", "X-Forwarded-Proto": "https"},
+    )
+    assert status == 200, body
+    payload = json.loads(body)
+    assert payload["success"] is True
+    assert payload["data"]["backend"] == "embedded"
+    assert headers["X-Request-ID"] == "smoke-test-1"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+    # Two workers share the embedded store: register on one, log in on either.
+    account = {"email": "smoke@example.com", "password": "Smoke-test-password-42"}
+    created, _ = post_json(
+        f"{base}/api/v5/auth/register", {**account, "firstName": "S", "lastName": "T"}
+    )
+    assert created == 201
+    for _ in range(3):
+        assert post_json(f"{base}/api/v5/auth/login", account)[0] == 200
+
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    entries = json_lines(log_path)
+    booted = [e for e in entries if e["message"].startswith("Booting worker")]
+    assert len(booted) == 2
+    line = next(e for e in entries if e.get("request_id") == "smoke-test-1")
+    assert line["logger"] == "coditect.request"
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/api/v5/health", 200)
+    assert line["duration_ms"] >= 0
+    assert "tenant_id" in line
+    assert "Smoke-test-password-42" not in log_path.read_text()

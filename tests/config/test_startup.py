@@ -1,0 +1,91 @@
+"""With DEBUG off the service refuses to start on a bad environment: one line, no traceback.
+
+Each case runs a real entry point in a child process (``manage.py check --deploy``,
+gunicorn with ``config/gunicorn.conf.py``, the container entrypoint) with a clean
+environment, as an operator would.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.config.conftest import PYTHON, STRONG_SECRET, clean_env, run
+
+GUNICORN = [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"]
+CHECK_DEPLOY = [PYTHON, "manage.py", "check", "--deploy"]
+
+WEAK_SECRETS = [
+    pytest.param({}, "JWT_SECRET is not set (required when DEBUG is off)", id="missing"),
+    pytest.param({"JWT_SECRET": "too-short-a-secret"}, "JWT_SECRET is too short", id="short"),
+    pytest.param(
+        {"JWT_SECRET": "change-me-to-a-long-random-string-at-least-32-characters"},
+        "JWT_SECRET is an example value, not a secret",
+        id="example",
+    ),
+]
+
+
+def assert_one_line_refusal(result, message: str) -> None:
+    assert result.returncode != 0, result
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {message}"), lines[0]
+
+
+@pytest.mark.parametrize(("secret", "message"), WEAK_SECRETS)
+def test_manage_py_refuses_a_weak_secret(tmp_path, secret, message):
+    env = clean_env(DEBUG="false", FDBSTORE_PATH=str(tmp_path / "s.sqlite3"), **secret)
+    assert_one_line_refusal(run(CHECK_DEPLOY, env), message)
+
+
+@pytest.mark.parametrize(("secret", "message"), WEAK_SECRETS)
+def test_gunicorn_refuses_a_weak_secret(tmp_path, secret, message):
+    env = clean_env(FDBSTORE_PATH=str(tmp_path / "s.sqlite3"), PORT="1", **secret)
+    assert_one_line_refusal(run(GUNICORN, env), message)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean (true/false), got 'maybe'"),
+        ({"PORT": "eighty"}, "PORT must be an integer, got 'eighty'"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of debug, info"),
+        ({"FDB_CLUSTER_FILE": "/nonexistent/fdb.cluster"}, "FDB_CLUSTER_FILE /nonexistent"),
+        ({"CORS_ALLOWED_ORIGINS": "coditect.ai"}, "CORS_ALLOWED_ORIGINS entries must"),
+        ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
+    ],
+)
+def test_gunicorn_refuses_an_invalid_value(tmp_path, bad, message):
+    env = clean_env(JWT_SECRET=STRONG_SECRET, FDBSTORE_PATH=str(tmp_path / "s.sqlite3"), **bad)
+    assert_one_line_refusal(run(GUNICORN, env), message)
+
+
+def test_the_entrypoint_refuses_a_non_numeric_worker_count(tmp_path):
+    # gunicorn parses WEB_CONCURRENCY before reading its config file, so the
+    # entrypoint (used by the container and scripts/serve.sh) checks it first.
+    env = clean_env(JWT_SECRET=STRONG_SECRET, WEB_CONCURRENCY="four")
+    result = run(["sh", "docker/entrypoint.sh", *GUNICORN], env)
+    assert_one_line_refusal(result, "WEB_CONCURRENCY must be a whole number of workers")
+
+
+def test_debug_on_starts_without_a_secret(tmp_path):
+    env = clean_env(DEBUG="true", FDBSTORE_PATH=str(tmp_path / "s.sqlite3"))
+    result = run([PYTHON, "manage.py", "check"], env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_finds_no_security_error_with_a_strong_secret(tmp_path):
+    env = clean_env(JWT_SECRET=STRONG_SECRET, FDBSTORE_PATH=str(tmp_path / "s.sqlite3"))
+    result = run(CHECK_DEPLOY, env)
+    output = result.stdout + result.stderr
+    assert "Configuration error" not in output
+    assert "Traceback" not in output
+    # Expected warnings only (docs/OPERATIONS.md): W003 (no CSRF middleware: bearer
+    # tokens, no cookies), W005/W021 (HSTS subdomains/preload are the operator's
+    # call), W008 (TLS redirect belongs to the proxy).
+    assert "(security.E" not in output, output
+    assert "security.W004" not in output  # HSTS is on
+    assert "security.W006" not in output  # nosniff
+    assert "security.W002" not in output  # XFrameOptionsMiddleware installed
+    assert "security.W019" not in output  # X-Frame-Options DENY
