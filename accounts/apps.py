@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import schema  # noqa: F401 -- registers the OpenAPI auth extension
+        from accounts import checks, schema  # noqa: F401 -- registers the check and OpenAPI extension
         from accounts.repositories import users
         from fdbstore.registry import register
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -20,7 +21,9 @@ SessionEnvelope = envelope("SessionResponse", SessionSerializer())
 SessionPageEnvelope = envelope(
     "SessionListResponse", SessionSerializer(many=True), meta=PageMetaSerializer()
 )
-_ID = OpenApiParameter("sessionId", str, OpenApiParameter.PATH, description="Session id (UUID).")
+_ID = OpenApiParameter(
+    "sessionId", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Session id (UUID)."
+)
 
 
 @extend_schema_view(
@@ -49,12 +52,12 @@ _ID = OpenApiParameter("sessionId", str, OpenApiParameter.PATH, description="Ses
 class SessionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = HTTP_METHODS
     serializer_class = SessionSerializer
-    lookup_url_kwarg = "session_id"
+    lookup_url_kwarg = "sessionId"  # the guide's name: /sessions/{sessionId}
     lookup_value_regex = "[^/]+"  # malformed ids reach the view: 404, like unknown ones
 
     def get_object(self):
         return session_get(
-            tenant_id=self.request.user.tenant_id, session_id=self.kwargs["session_id"]
+            tenant_id=self.request.user.tenant_id, session_id=self.kwargs["sessionId"]
         )
 
     def perform_create(self, serializer):
@@ -72,7 +75,7 @@ class SessionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
         data = SessionSerializer(page.items, many=True).data
         return EnvelopeResponse(data, meta={"nextCursor": page.next_cursor, "limit": limit})
 
-    def destroy(self, request, session_id: str):
+    def destroy(self, request, *args, **kwargs):
         # Not DestroyModelMixin: the tenant check and the delete are one transaction.
-        session_delete(principal=request.user, session_id=session_id)
+        session_delete(principal=request.user, session_id=kwargs["sessionId"])
         return EnvelopeResponse(status=204)

@@ -1,0 +1,93 @@
+"""OpenAPI 3 at /api/v5/schema/ and Swagger UI at /api/v5/docs/, served offline."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+ENDPOINTS = {
+    ("/api/v5/auth/register", "post"): {"201", "400", "409", "413", "415", "429", "503"},
+    ("/api/v5/auth/login", "post"): {"200", "400", "401", "413", "415", "429", "503"},
+    ("/api/v5/auth/logout", "post"): {"200", "401", "503"},
+    ("/api/v5/auth/me", "get"): {"200", "401", "503"},
+    ("/api/v5/sessions", "post"): {"201", "400", "401", "413", "415", "503"},
+    ("/api/v5/sessions", "get"): {"200", "400", "401", "503"},
+    ("/api/v5/sessions/{sessionId}", "get"): {"200", "401", "404", "503"},
+    ("/api/v5/sessions/{sessionId}", "delete"): {"204", "401", "404", "503"},
+    ("/api/v5/health", "get"): {"200", "503"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker) -> dict:
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v5/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_it_is_openapi_3_with_every_endpoint_and_its_errors(schema):
+    assert schema["openapi"].startswith("3.")
+    documented = {
+        (path, method): set(op["responses"])
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    }
+    assert set(documented) == set(ENDPOINTS)
+    for endpoint, statuses in ENDPOINTS.items():
+        assert statuses <= documented[endpoint], endpoint
+
+
+def test_responses_are_documented_enveloped(schema):
+    components = schema["components"]["schemas"]
+    auth = components["AuthResponse"]["properties"]
+    assert set(auth) == {"success", "data"}
+    error = components["ErrorEnvelope"]["properties"]
+    assert set(error) == {"success", "error"}
+    listing = components["SessionListResponse"]["properties"]
+    assert listing["data"]["type"] == "array"
+    assert "meta" in listing
+    session = components["Session"]["properties"]
+    assert set(session) == {
+        "id",
+        "tenantId",
+        "userId",
+        "name",
+        "workspacePath",
+        "createdAt",
+        "updatedAt",
+    }
+
+
+def test_bodies_use_the_guides_field_names(schema):
+    register = schema["components"]["schemas"]["RegisterRequest"]
+    assert set(register["properties"]) == {"email", "password", "firstName", "lastName", "company"}
+    assert set(register["required"]) == {"email", "password", "firstName", "lastName"}
+
+
+def test_protected_endpoints_declare_the_bearer_scheme(schema):
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    me = schema["paths"]["/api/v5/auth/me"]["get"]
+    assert {"bearerAuth": []} in me["security"]
+    login = schema["paths"]["/api/v5/auth/login"]["post"]
+    assert {"bearerAuth": []} not in login.get("security", [])
+
+
+def test_the_schema_is_also_served_as_yaml(api):
+    response = api.get("/api/v5/schema/")
+    assert response.status_code == 200
+    assert yaml.safe_load(response.content)["info"]["title"] == "Coditect v5 API"
+
+
+def test_swagger_ui_and_its_assets_are_served_locally(api):
+    page = api.get("/api/v5/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "https://" not in html.split("<script>")[0]  # no CDN for the UI's own files
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        path = f"/static/drf_spectacular_sidecar/swagger-ui-dist/{asset}"
+        assert path in html
+        response = api.get(path)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content if response.streaming else [response.content])
