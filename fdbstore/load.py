@@ -42,7 +42,7 @@ BATCH_BYTES = 1_000_000
 BATCH_KEYS = 1_000
 _CHECK_EVERY = 500
 _LENGTHS = struct.Struct("<II")
-EXAMPLES = 5
+EXAMPLES = 3
 
 
 class LoadRefused(DumpError):

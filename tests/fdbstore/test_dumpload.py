@@ -238,6 +238,7 @@ def test_every_corruption_is_refused_and_the_target_is_unchanged(source, target,
         with pytest.raises(CommandError) as caught:
             load(target, bad)
         assert "\n" not in str(caught.value), name
+        assert str(caught.value).endswith("nothing was written"), name
         assert data_pairs(target) == {}, name
     load(target, text)  # and the intact dump still loads
     assert data_pairs(target) == data_pairs(source)
@@ -312,3 +313,43 @@ def test_dump_reads_in_bounded_snapshot_batches(source, monkeypatch):
     reads = [op for t in spy.transactions for op in t]
     assert all(op[0].startswith("snapshot.") or op[0] == "get" for op in reads)
     assert all(op[1] <= 2 for op in reads if op[0].endswith("get_range"))
+
+
+# -- with the application's own records --------------------------------------------------
+def test_a_tenant_made_by_the_services_dumps_loads_and_checks_clean(source, target):
+    from accounts.records import Principal
+    from accounts.services import user_register
+    from sessions_api.services import session_create
+    from tenancy.records import self_tenant_id
+
+    def register(name):
+        return user_register(
+            email=f"{name}@example.com",
+            password="Kq7-vRm2-pLx9-zT4w",
+            first_name=name.title(),
+            last_name="Example",
+        ).account.user
+
+    with use_database(source):
+        alice, bob = register("alice"), register("bob")
+        for user, count in ((alice, 3), (bob, 1)):
+            principal = Principal(
+                user_id=user.id,
+                tenant_id=self_tenant_id(user.id),
+                email=user.email,
+                jti="test",
+                issued_at=0,
+                expires_at=0,
+            )
+            for i in range(count):
+                session_create(principal=principal, name=f"{user.first_name} {i}")
+    text = dump(source, "--tenant", str(self_tenant_id(alice.id)))
+    load(target, text)
+    out = io.StringIO()
+    with use_database(target):
+        call_command("fdbstore_check", stdout=out)  # raises CommandError on any problem
+    report = out.getvalue()
+    assert "accounts.users: 1 records, 0 orphans, 0 missing" in report
+    assert "sessions_api.sessions: 3 records, 0 orphans, 0 missing" in report
+    assert "tenancy.memberships: 1 records" in report and "tenancy.tenants: 1 records" in report
+    assert dump(target, "--tenant", str(self_tenant_id(alice.id))) == text

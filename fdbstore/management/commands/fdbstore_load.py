@@ -8,8 +8,9 @@ from typing import IO, Any
 from django.core.management.base import CommandError
 
 from fdbstore.database import Database
+from fdbstore.dumpfile import DumpError
 from fdbstore.load import BATCH_BYTES, BATCH_KEYS, LoadReport, load
-from fdbstore.management.base import StoreCommand
+from fdbstore.management.base import StoreCommand, one_line
 from fdbstore.status import root_name
 
 
@@ -53,9 +54,16 @@ class Command(StoreCommand):
         self.stdout.write(self._summary(db, name, report, options["dry_run"]))
 
     def _load(self, db: Database, source: IO[bytes], options: dict[str, Any]) -> LoadReport:
-        return load(
-            db, source, force=options["force"], dry_run=options["dry_run"], progress=self.progress
-        )
+        try:
+            return load(
+                db,
+                source,
+                force=options["force"],
+                dry_run=options["dry_run"],
+                progress=self.progress,
+            )
+        except DumpError as exc:  # raised only before the first write
+            raise CommandError(f"{one_line(exc)}; nothing was written") from exc
 
     @staticmethod
     def _summary(db: Database, name: str, report: LoadReport, dry_run: bool) -> str:
@@ -67,7 +75,8 @@ class Command(StoreCommand):
             text += f" (tenant {report.header.tenant})"
         if spaces:
             text += f": {spaces}"
-        text += "." if dry_run else f"; {report.batches:,} transactions."
+        plural = "" if report.batches == 1 else "s"
+        text += "." if dry_run else f"; {report.batches:,} transaction{plural}."
         if report.overwrites:
             text += f" {'Would overwrite' if dry_run else 'Overwrote'} {report.overwrites:,}."
         if report.header.root != root_name():
