@@ -6,12 +6,13 @@
 #
 # Environment: FDB_CLUSTER_FILE (where the cluster file is), FDB_CLUSTER_FILE_CONTENTS
 # (written there first, if set), FDB_INIT_CONFIGURATION (default "single memory"),
-# FDB_INIT_ATTEMPTS (tries 2 s apart, default 60).
+# FDB_INIT_ATTEMPTS (default 60) and FDB_INIT_INTERVAL (seconds between tries, default 2).
 set -eu
 
 cluster_file="${FDB_CLUSTER_FILE:-/var/fdb/fdb.cluster}"
 configuration="${FDB_INIT_CONFIGURATION:-single memory}"
 attempts="${FDB_INIT_ATTEMPTS:-60}"
+interval="${FDB_INIT_INTERVAL:-2}"
 
 if [ -n "${FDB_CLUSTER_FILE_CONTENTS:-}" ]; then
     mkdir -p "$(dirname "$cluster_file")"
@@ -37,7 +38,7 @@ while [ "$try" -lt "$attempts" ]; do
     else
         echo "fdb-init: waiting for FoundationDB (attempt $try of $attempts)"
     fi
-    sleep 2
+    sleep "$interval"
 done
 
 echo "fdb-init: FoundationDB did not become available; see: docker compose logs fdb" >&2
