@@ -24,8 +24,8 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _BEARER = re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}")
 _FIELD = re.compile(
     r"""(?ix)
-    (\\?["']?\b(?:password|passwd|new_password|old_password|secret|jwt_secret|
-        access|refresh|token|authorization|api_key)\b\\?["']?\s*[:=]\s*)
+    (\\?["']?(?:[\w-]*(?:password|passwd|secret|token|authorization|api[_-]?key)[\w-]*
+        |\b(?:access|refresh)\b)\\?["']?\s*[:=]\s*)
     ("(?:\\.|[^"\\])*"|'[^']*'|[^\s,&;}\]]+)
     """
 )

@@ -72,11 +72,14 @@ def test_redact_removes_tokens_passwords_and_the_secret(monkeypatch):
     text = (
         f"Authorization: Bearer {JWT} token={JWT} "
         '{"email": "a@b.c", "password": "hunter2-hunter2"} '
-        "password=plain-text-pass&next=/ secret: jwt-signing-key-value-123456"
+        "password=plain-text-pass&next=/ secret: jwt-signing-key-value-123456 "
+        "GET /x?access_token=opaque-token-value&page=2 {'new_password': 'repr-pass'}"
     )
     out = redact(text, ["jwt-signing-key-value-123456"])
-    for leaked in (JWT, "hunter2-hunter2", "plain-text-pass", "jwt-signing-key-value-123456"):
+    leaks = (JWT, "hunter2-hunter2", "plain-text-pass", "jwt-signing-key-value-123456")
+    for leaked in (*leaks, "opaque-token-value", "repr-pass"):
         assert leaked not in out
+    assert "page=2" in out
     assert '"email": "a@b.c"' in out
     assert REDACTED in out
 
