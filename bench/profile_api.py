@@ -32,60 +32,66 @@ from bench import api_bench
 from bench.servers import ROOT, ServerSettings, start_gunicorn
 from bench.wrkrun import Request, WrkResult, run_wrk
 
-# (component, regex on "function (file:line)" frames). Inclusive: a sample
-# counts once for every component any frame of its stack matches.
-COMPONENTS: list[tuple[str, str]] = [
-    ("gunicorn (parse request, write response)", r"gunicorn/"),
-    ("Django handler (WSGIRequest, get_response)", r"django/core/handlers/"),
-    ("middleware: request log (config.middleware)", r"config/middleware\.py"),
-    ("middleware: Django's (security, common, clickjacking)", r"django/middleware/"),
-    ("logging (records, JSON formatter, handler write)", r"/logging/|config/logging\.py"),
+# A partition: each sample goes to the first phase whose pattern matches any
+# frame of its stack (innermost phases first), so the shares add up to 100%.
+PHASES: list[tuple[str, str]] = [
+    ("auth: revocation check (store read)", r"token_is_revoked|token_revocation"),
+    ("auth: JWT decode + verify, principal", r"perform_authentication|Request\._authenticate"),
+    ("throttling", r"check_throttles"),
+    ("permissions", r"check_permissions"),
+    ("view: store (fdbstore + SQLite)", r"fdbstore/"),
+    ("view: serializers (fields, validation, output)", r"rest_framework/(serializers|fields)\.py"),
+    ("render: envelope + JSON", r"renderers\.py|rendered_content|envelope\.py"),
+    ("DRF: Request, negotiation, dispatch, view", r"rest_framework/|sessions_api/|accounts/"),
     ("URL resolving", r"django/urls/"),
-    ("DRF dispatch (APIView.dispatch/initial)", r"rest_framework/views\.py"),
-    ("DRF Request wrapping / content negotiation", r"rest_framework/(request|negotiation)\.py"),
-    ("authentication (all)", r"authenticat|rest_framework_simplejwt/"),
-    ("JWT decode (PyJWT)", r"/jwt/"),
-    ("revocation check", r"token_revocation|revok"),
-    ("throttling", r"throttl"),
-    ("permissions", r"permission"),
+]
+# What is left is outside the view: named by its innermost frame of these.
+OUTER: list[tuple[str, str]] = [
     (
-        "settings lookups (DRF api_settings / django.conf)",
+        "middleware: request log + logging",
+        r"(^|[(/])logging/|config/logging\.py|config/middleware\.py",
+    ),
+    ("middleware: WhiteNoise", r"whitenoise/"),
+    ("middleware: CORS", r"corsheaders/"),
+    ("middleware: Django's (security, clickjacking, common)", r"django/middleware/"),
+    ("Django handler (request, response objects)", r"django/"),
+    ("gunicorn (parse, write, close; outside Django)", r"gunicorn/"),
+]
+# Cross-cutting, inclusive: a sample counts if any frame matches.
+CROSS: list[tuple[str, str]] = [
+    (
+        "settings lookups (api_settings, django.conf)",
         r"rest_framework/settings\.py|django/conf/__init__\.py",
     ),
-    (
-        "serializers (DRF fields / serializers)",
-        r"rest_framework/(serializers|fields|relations)\.py|serializers\.py",
-    ),
-    (
-        "renderer (JSON encode)",
-        r"rest_framework/renderers\.py|json/encoder|config/api/envelope\.py",
-    ),
-    ("store (fdbstore, all)", r"fdbstore/"),
-    (
-        "store: SQLite calls (execute/fetch/commit)",
-        r"fdbstore/backends/embedded\.py:\d+\)?;?$|_storage_|sqlite3",
-    ),
-    ("store: record decode (codec)", r"fdbstore/codec\.py"),
-    ("store: tuple layer pack/unpack", r"fdb/tuple\.py|subspace_impl"),
-    ("store: commit", r"_storage_commit|\bcommit \("),
-    ("UUIDs / time", r"/uuid\.py|datetime|clock\.py"),
+    ("serializer field deepcopy (per instance)", r"deepcopy"),
+    ("all store calls (incl. revocation)", r"fdbstore/"),
+    ("  of which SQLite (embedded backend lines)", r"fdbstore/backends/embedded\.py[^;]*$"),
+    ("  of which record decode (codec)", r"fdbstore/codec\.py"),
+    ("  of which tuple layer pack/unpack", r"fdb/tuple\.py|subspace_impl"),
+    ("logging (anywhere)", r"(^|[(/])logging/"),
+    ("JSON encode (anywhere)", r"json/encoder"),
+    ("socket write (gunicorn util.write, leaf)", r"gunicorn/util\.py:3\d\d\)$"),
 ]
 
 
 @dataclass
 class Profile:
     samples: int
-    inclusive: dict[str, int]
+    phases: dict[str, int]
+    cross: dict[str, int]
     self_top: list[tuple[str, int]]
     frames_top: list[tuple[str, int]]
 
 
 def parse_raw(path: Path) -> Profile:
     """Read py-spy's raw (collapsed) output: ``frame;frame;... count`` per line."""
-    inclusive: collections.Counter[str] = collections.Counter()
+    phases: collections.Counter[str] = collections.Counter()
+    cross: collections.Counter[str] = collections.Counter()
     self_time: collections.Counter[str] = collections.Counter()
     frames: collections.Counter[str] = collections.Counter()
-    compiled = [(name, re.compile(pattern)) for name, pattern in COMPONENTS]
+    phase_res = [(name, re.compile(pattern)) for name, pattern in PHASES]
+    outer_res = [(name, re.compile(pattern)) for name, pattern in OUTER]
+    cross_res = [(name, re.compile(pattern)) for name, pattern in CROSS]
     total = 0
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
@@ -94,13 +100,27 @@ def parse_raw(path: Path) -> Profile:
         count = int(count_text)
         total += count
         parts = stack.split(";")
-        for name, pattern in compiled:
-            if any(pattern.search(part) for part in parts):
-                inclusive[name] += count
+        phases[_phase(parts, phase_res, outer_res)] += count
+        for name, pattern in cross_res:
+            if pattern.search(stack):
+                cross[name] += count
         self_time[_short(parts[-1])] += count
         for frame in {_short(part) for part in parts}:
             frames[frame] += count
-    return Profile(total, dict(inclusive), self_time.most_common(25), frames.most_common(60))
+    return Profile(
+        total, dict(phases), dict(cross), self_time.most_common(25), frames.most_common(60)
+    )
+
+
+def _phase(parts: list[str], phase_res: list, outer_res: list) -> str:
+    for name, pattern in phase_res:
+        if any(pattern.search(part) for part in parts):
+            return name
+    for part in reversed(parts):
+        for name, pattern in outer_res:
+            if pattern.search(part):
+                return name
+    return "other"
 
 
 def _short(frame: str) -> str:
@@ -162,11 +182,15 @@ def print_profile(name: str, profile: Profile, result: WrkResult) -> None:
         f"\n=== {name}: {result.rps:,.0f} req/s on one worker = {per_request_us:,.0f} µs "
         f"per request; {profile.samples} samples; non-2xx {result.non2xx}"
     )
-    print("component (inclusive)                                   share    µs/request")
-    for comp, _ in COMPONENTS:
-        count = profile.inclusive.get(comp, 0)
-        share = count / profile.samples if profile.samples else 0
-        print(f"  {comp:<54} {share:6.1%} {share * per_request_us:10.0f}")
+    print(f"{'phase (partition, adds up to 100%)':<56} {'share':>6} {'µs/req':>8}")
+    names = [n for n, _ in PHASES] + [n for n, _ in OUTER] + ["other"]
+    for phase in names:
+        share = profile.phases.get(phase, 0) / profile.samples if profile.samples else 0
+        print(f"  {phase:<54} {share:6.1%} {share * per_request_us:8.0f}")
+    print(f"{'cross-cutting (inclusive)':<56}")
+    for label, _ in CROSS:
+        share = profile.cross.get(label, 0) / profile.samples if profile.samples else 0
+        print(f"  {label:<54} {share:6.1%} {share * per_request_us:8.0f}")
     print("self time, top 25 frames:")
     for frame, count in profile.self_top:
         print(f"  {count / profile.samples:6.1%}  {frame}")
@@ -222,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             results[scenario.name] = {
                 "rps": result.rps,
                 "samples": profile.samples,
-                "inclusive": profile.inclusive,
+                "phases": profile.phases,
+                "cross": profile.cross,
                 "self_top": profile.self_top,
             }
     finally:

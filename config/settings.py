@@ -166,7 +166,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["config.api.schema.strip_trailing_slash"],
-    "ENUM_NAME_OVERRIDES": {"SuccessTrueEnum": [True], "SuccessFalseEnum": [False]},
+    # (value, label) pairs: spectacular hashes a bare boolean enum as [(v, v)].
+    "ENUM_NAME_OVERRIDES": {
+        "SuccessTrueEnum": [(True, True)],
+        "SuccessFalseEnum": [(False, False)],
+    },
 }
 STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True  # serve the apps' static files without collectstatic

@@ -37,8 +37,9 @@ class SessionListQuerySerializer(serializers.Serializer):
     )
     cursor = TextField(
         required=False,
+        allow_blank=True,
         max_length=512,
-        help_text="`meta.nextCursor` of the previous page; omit for the first page.",
+        help_text="`meta.nextCursor` of the previous page; omit (or leave empty) for the first.",
     )
 
 

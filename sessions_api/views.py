@@ -66,11 +66,15 @@ class SessionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     def list(self, request):
-        query = SessionListQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value as absent,
+        # so ?cursor= or ?limit= would pass although the schema refuses them.
+        query = SessionListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         limit = query.validated_data["limit"]
         page = session_list(
-            tenant_id=request.user.tenant_id, limit=limit, cursor=query.validated_data.get("cursor")
+            tenant_id=request.user.tenant_id,
+            limit=limit,
+            cursor=query.validated_data.get("cursor") or None,
         )
         data = SessionSerializer(page.items, many=True).data
         return EnvelopeResponse(data, meta={"nextCursor": page.next_cursor, "limit": limit})

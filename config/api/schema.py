@@ -8,7 +8,7 @@ responses of an endpoint.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 _ERRORS = {
@@ -75,11 +75,15 @@ def envelope(
     fields: dict[str, serializers.Field] = {"success": TrueField(), "data": data}
     if meta is not None:
         fields["meta"] = meta
-    return type(name, (serializers.Serializer,), fields)
+    # many=False: an envelope is one object even around a list, which spectacular
+    # would otherwise document as an array of envelopes on ``list`` actions.
+    return extend_schema_serializer(many=False)(type(name, (serializers.Serializer,), fields))
 
 
 def errors(*statuses: int, **overrides: str) -> dict[int, OpenApiResponse]:
-    """Documented error responses; ``overrides`` (``e409="..."``) replace a description."""
+    """Documented error responses; ``overrides`` (``e409="..."``) document a status
+    with their own description (listed in ``statuses`` or not)."""
+    statuses = tuple(sorted({*statuses, *(int(name[1:]) for name in overrides)}))
     return {
         status: OpenApiResponse(
             ErrorEnvelopeSerializer, description=overrides.get(f"e{status}", _ERRORS[status])

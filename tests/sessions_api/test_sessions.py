@@ -165,3 +165,11 @@ def test_a_delete_retried_after_commit_unknown_result_that_landed_is_still_204(a
     assert response.status_code == 204
     assert ("on_error", errors.COMMIT_UNKNOWN_RESULT) in flaky.operations
     assert api.get(f"{SESSIONS}/{created['id']}", **auth).status_code == 404
+
+
+def test_an_empty_cursor_means_the_first_page_and_an_empty_limit_is_400(api, auth):
+    create(api, auth)
+    response = api.get(f"{SESSIONS}?cursor=", **auth)
+    assert response.status_code == 200
+    assert response.json()["meta"]["limit"] == 20
+    assert api.get(f"{SESSIONS}?limit=", **auth).status_code == 400
