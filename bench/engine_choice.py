@@ -7,7 +7,8 @@ library's sqlite3) with LMDB (the ``lmdb`` package, if installed: it is not a
 project dependency; ``pip install lmdb`` into the venv to include it). Each
 engine does the raw operations the store needs -- a point read, a 20-key range
 read, a durable 3-key write transaction -- on its own file, rounds alternating
-the order. It also probes what decides the choice beyond speed: byte order of
+the order (reads timed in CPU seconds, writes by the wall clock, as in
+``bench.store_bench``). It also probes what decides the choice beyond speed: byte order of
 keys with 0x00/0xff, and whether FoundationDB's 10,000-byte keys fit.
 """
 
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from itertools import cycle, islice
 from pathlib import Path
 
-from bench.store_bench import VALUE, keys, rate
+from bench.store_bench import CLOCKS, VALUE, keys, rate
 
 ORDER_PROBE = [b"\xff\xff", b"a\x00", b"\x00\x00", b"\xff", b"a", b"\x01", b"\x00"]
 FDB_KEY_LIMIT = 10_000
@@ -139,7 +140,7 @@ def run(rounds: int, seconds: float, count: int, where: str) -> None:
             order = names if round_no % 2 == 0 else names[::-1]
             for op in ops[names[0]]:
                 for name in order:
-                    figures[name, op].append(rate(ops[name][op], seconds))
+                    figures[name, op].append(rate(ops[name][op], seconds, CLOCKS[op]))
         probes = {engine.name: probe(engine) for engine in engines}
         for engine in engines:
             engine.close()

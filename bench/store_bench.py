@@ -8,7 +8,10 @@ the same table shape; raw sqlite3 runs one statement per operation through
 operation is a whole retried transaction (``db.transact``). In each round the
 two sides run back to back, alternating which goes first, so machine noise hits
 both; a round's ratio is store / raw, and the table shows medians over rounds.
-Ratios are what count on a shared machine, not the absolute figures.
+Reads are CPU-bound, so they are timed in CPU seconds of this thread (other
+tenants of a shared machine then disturb them far less); durable writes wait on
+fsync, so they are timed by the wall clock. Ratios are what count on a shared
+machine, not the absolute figures.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ from fdbstore.backends.embedded import SCHEMA, EmbeddedDatabase
 SPACE = Subspace(("bench", "kv"))
 VALUE = b"v" * 120
 TARGETS = {"point read": 0.5, "20-key range read": 0.5, "3-key write txn": 0.7}
+CLOCKS = {
+    "point read": time.thread_time,
+    "20-key range read": time.thread_time,
+    "3-key write txn": time.perf_counter,
+}
 
 
 def keys(count: int) -> list[bytes]:
@@ -90,15 +98,17 @@ def raw_ops(conn, all_keys: list[bytes]) -> dict[str, Callable[[], object]]:
     }
 
 
-def rate(op: Callable[[], object], seconds: float) -> float:
-    """Operations per second over about ``seconds`` of calls."""
-    done, start = 0, time.perf_counter()
+def rate(
+    op: Callable[[], object], seconds: float, clock: Callable[[], float] = time.perf_counter
+) -> float:
+    """Operations per second of ``clock`` over about ``seconds`` of it."""
+    done, start = 0, clock()
     deadline = start + seconds
     while True:
         for _ in range(10):
             op()
         done += 10
-        now = time.perf_counter()
+        now = clock()
         if now >= deadline:
             return done / (now - start)
 
@@ -119,8 +129,9 @@ def run(
         for round_no in range(rounds):
             store_first = round_no % 2 == 0
             for name in TARGETS:
-                first = rate(sides["store" if store_first else "raw"][name], seconds)
-                second = rate(sides["raw" if store_first else "store"][name], seconds)
+                clock = CLOCKS[name]
+                first = rate(sides["store" if store_first else "raw"][name], seconds, clock)
+                second = rate(sides["raw" if store_first else "store"][name], seconds, clock)
                 figures[name].append((first, second) if store_first else (second, first))
         db.close()
         raw.close()
@@ -129,15 +140,16 @@ def run(
 
 def print_table(figures: dict[str, list[tuple[float, float]]]) -> None:
     print(
-        f"{'operation':<20} {'store ops/s':>12} {'raw ops/s':>12} "
+        f"{'operation (clock)':<26} {'store ops/s':>12} {'raw ops/s':>12} "
         f"{'store/raw':>10} {'(min-max)':>12} {'target':>8}"
     )
     for name, pairs in figures.items():
         ratios = [store / raw for store, raw in pairs]
         ratio = statistics.median(ratios)
         verdict = "ok" if ratio >= TARGETS[name] else "MISSED"
+        label = f"{name} ({'cpu' if CLOCKS[name] is time.thread_time else 'wall'})"
         print(
-            f"{name:<20} {statistics.median(p[0] for p in pairs):>12,.0f} "
+            f"{label:<26} {statistics.median(p[0] for p in pairs):>12,.0f} "
             f"{statistics.median(p[1] for p in pairs):>12,.0f} {ratio:>10.2f} "
             f"{f'({min(ratios):.2f}-{max(ratios):.2f})':>12} "
             f"{'>= ' + str(TARGETS[name]):>8} {verdict}"

@@ -168,7 +168,11 @@ class BufferedTransaction(Transaction):
 
     def _merged(self, begin: bytes, end: bytes, reverse: bool, limit: int) -> Iterator[KeyValue]:
         """Stored pairs overlaid with this transaction's writes, in order."""
-        local = sorted((k for k in self._writes if begin <= k < end), reverse=reverse)
+        local = (
+            sorted((k for k in self._writes if begin <= k < end), reverse=reverse)
+            if self._writes
+            else []
+        )
         stored = chain.from_iterable(self._stored_pages(begin, end, reverse, limit))
         if not local and not self._cleared:
             return stored  # nothing of ours to overlay: no Python step per row

@@ -1,6 +1,6 @@
 """Embedded backend: SQLite in WAL mode, from the standard library.
 
-Why SQLite (README, "Choosing the embedded engine"): ordered BLOB keys compared
+Why SQLite (docs/STORE.md, with the measurements): ordered BLOB keys compared
 bytewise, atomic and durable commits that survive ``kill -9`` and power loss
 with ``synchronous=FULL``, and safe sharing of one file by many processes.
 
