@@ -1,0 +1,102 @@
+// The guide's API-client pattern: fetch() with the Bearer header and
+// 'Content-Type: application/json' (not a CORS-safelisted request, so the
+// browser sends a preflight OPTIONS first). ?api= plays VITE_API_URL,
+// e.g. http://127.0.0.1:8080/api; ?email= names the account to create.
+'use strict';
+
+const params = new URLSearchParams(window.location.search);
+const baseUrl = params.get('api');
+const email = params.get('email');
+const password = 'correct horse battery staple';
+
+const apiUrl = (path) => `${baseUrl}${path}`;
+
+async function request(path, { method = 'GET', token, body } = {}) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  }
+  const response = await fetch(apiUrl(path), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+// Each step's outcome goes into the DOM: <li data-step="..." data-outcome="{json}">.
+function record(step, outcome) {
+  const item = document.createElement('li');
+  item.dataset.step = step;
+  item.dataset.outcome = JSON.stringify(outcome);
+  item.textContent = `${step}: ${outcome.error || outcome.status}`;
+  document.getElementById('steps').append(item);
+}
+
+// Runs one call; records its status (and the error code, or a summary of the
+// data); stops the walk on a network failure or a status other than `expected`.
+async function step(name, expected, send, summarise = () => ({})) {
+  let reply;
+  try {
+    reply = await send();
+  } catch (error) {
+    // A CORS refusal surfaces only as this: "TypeError: Failed to fetch".
+    record(name, { error: String(error) });
+    throw error;
+  }
+  const { status, body } = reply;
+  const failed = body && body.success === false;
+  record(name, { status, ...(failed ? { code: body.error.code } : summarise(body)) });
+  if (status !== expected) {
+    throw new Error(`${name}: expected ${expected}, got ${status}`);
+  }
+  return body;
+}
+
+async function main() {
+  document.getElementById('api').textContent = baseUrl;
+  const account = { email, password, firstName: 'Brow', lastName: 'Ser', company: 'ACME Corp' };
+  const registered = await step(
+    'register',
+    201,
+    () => request('/v5/auth/register', { method: 'POST', body: account }),
+    (body) => ({ email: body.data.user.email }),
+  );
+  const loggedIn = await step(
+    'login',
+    200,
+    () => request('/v5/auth/login', { method: 'POST', body: { email, password } }),
+    (body) => ({ sameUser: body.data.user.id === registered.data.user.id }),
+  );
+  const token = loggedIn.data.token;
+  const created = await step(
+    'create-session',
+    201,
+    () => request('/v5/sessions', {
+      method: 'POST',
+      token,
+      body: { name: 'My Project', workspacePath: '/workspace/projects/my-project' },
+    }),
+    (body) => ({ id: body.data.id }),
+  );
+  await step(
+    'list-sessions',
+    200,
+    () => request('/v5/sessions', { token }),
+    (body) => ({ ids: body.data.map((session) => session.id) }),
+  );
+  await step(
+    'get-session',
+    200,
+    () => request(`/v5/sessions/${created.data.id}`, { token }),
+    (body) => ({ name: body.data.name }),
+  );
+  await step('logout', 200, () => request('/v5/auth/logout', { method: 'POST', token }));
+  await step('after-logout', 401, () => request('/v5/sessions', { token }));
+}
+
+main()
+  .then(() => { document.getElementById('status').textContent = 'finished'; })
+  .catch(() => { document.getElementById('status').textContent = 'stopped'; })
+  .finally(() => { document.body.dataset.done = 'true'; });

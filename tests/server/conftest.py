@@ -1,0 +1,1 @@
+from tests.support.server import launch_server  # noqa: F401
