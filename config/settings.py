@@ -148,7 +148,7 @@ CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
-CORS_EXPOSE_HEADERS = ["Retry-After"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]  # readable by browser code
 CORS_PREFLIGHT_MAX_AGE = 3600
 
 # OpenAPI 3 at /api/v5/schema/, Swagger UI at /api/v5/docs/ with its assets

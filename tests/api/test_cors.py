@@ -38,9 +38,11 @@ def test_production_allows_only_the_configured_origins(api, settings, origin, al
         assert (response.get("Access-Control-Allow-Origin") == origin) is allowed
 
 
-def test_error_responses_carry_cors_headers_and_expose_retry_after(api, settings):
+def test_error_responses_carry_cors_headers_and_expose_retry_after_and_request_id(api, settings):
     settings.CORS_ALLOW_ALL_ORIGINS = True
     response = api.get("/api/v5/sessions", HTTP_ORIGIN="http://localhost:5173")
     assert response.status_code == 401
     assert "Access-Control-Allow-Origin" in response
-    assert "Retry-After" in response["Access-Control-Expose-Headers"]
+    exposed = response["Access-Control-Expose-Headers"]
+    assert "Retry-After" in exposed
+    assert "X-Request-ID" in exposed
