@@ -5,9 +5,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.api.fields import EmailField, TextField
+from config.api.strict import StrictInputSerializer
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictInputSerializer):
     email = EmailField()
     password = TextField(trim_whitespace=False, max_length=1024)
     firstName = TextField(source="first_name", max_length=150)
@@ -15,7 +16,7 @@ class RegisterSerializer(serializers.Serializer):
     company = TextField(required=False, allow_null=True, allow_blank=True, max_length=200)
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictInputSerializer):
     email = EmailField()
     password = TextField(trim_whitespace=False, max_length=1024)
 

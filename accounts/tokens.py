@@ -42,8 +42,13 @@ class ApiAccessToken(AccessToken):
         return token
 
     def verify(self) -> None:
-        super().verify()
+        # Claim shapes first: simplejwt's exp check turns ``exp`` into a datetime
+        # and would crash (500) on a string, or on an int past year 9999.
         self.principal()
+        try:
+            super().verify()
+        except (OverflowError, ValueError):
+            raise TokenError("Token claims are malformed") from None
 
     def principal(self) -> Principal:
         """Return the principal the claims describe; ``TokenError`` if they are malformed."""

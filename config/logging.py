@@ -20,11 +20,15 @@ from typing import Any
 
 REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "tenant_id")
 SECRET_ENV = ("JWT_SECRET",)
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}+\.[A-Za-z0-9_-]{5,}+\.[A-Za-z0-9_-]*+")
 _BEARER = re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}")
+# Linear time on any input (every request's log line passes through these): a
+# token or field name starts only where a word starts, and is then taken whole
+# (possessive ``*+``), the keyword found by a lookahead that stays inside the word.
+# Backtracking versions took 4 s on a 4 kB path, 20 s on 10 kB.
 _FIELD = re.compile(
     r"""(?ix)
-    (\\?["']?(?:[\w-]*(?:password|passwd|secret|token|authorization|api[_-]?key)[\w-]*
+    (\\?["']?(?:(?<![\w-])(?=[\w-]*?(?:password|passwd|secret|token|authorization|api[_-]?key))[\w-]*+
         |\b(?:access|refresh)\b)\\?["']?\s*[:=]\s*)
     ("(?:\\.|[^"\\])*"|'[^']*'|[^\s,&;}\]]+)
     """

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.api.fields import TextField
+from config.api.strict import StrictInputSerializer
 from sessions_api.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
-class SessionSerializer(serializers.Serializer):
+class SessionSerializer(StrictInputSerializer):
     """A session; ``name`` and ``workspacePath`` are the writable fields."""
 
     id = serializers.UUIDField(read_only=True, help_text="UUIDv7: sorts by creation time.")
