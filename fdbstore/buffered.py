@@ -109,7 +109,7 @@ class BufferedTransaction(Transaction):
         return _SnapshotView(self)
 
     def get(self, key: bytes) -> bytes | None:
-        return self._get_one(key, conflict=True)
+        return self._get_one(key, True)
 
     def get_many(self, keys: Sequence[bytes]) -> list[bytes | None]:
         return self._get_many(keys, conflict=True)
@@ -125,7 +125,9 @@ class BufferedTransaction(Transaction):
         if conflict:
             self._read_conflicts.append((key, key + b"\x00"))
         entry = self._entry(key)
-        if entry is None or entry[0] == "adds":
+        if entry is None:
+            return self._storage_get_one(key)
+        if entry[0] == "adds":
             return _resolve(entry, self._storage_get_one(key))
         return entry[1]  # type: ignore[return-value]
 
@@ -298,7 +300,7 @@ class _SnapshotView(ReadOperations):
         self._tr = tr
 
     def get(self, key: bytes) -> bytes | None:
-        return self._tr._get_many([key], conflict=False)[0]
+        return self._tr._get_one(key, False)
 
     def get_many(self, keys: Sequence[bytes]) -> list[bytes | None]:
         return self._tr._get_many(keys, conflict=False)

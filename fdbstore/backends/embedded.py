@@ -186,7 +186,9 @@ class EmbeddedTransaction(BufferedTransaction):
         return self._conn.cur.execute(_VERSION).fetchone()[0]
 
     def _storage_get_one(self, key: bytes) -> bytes | None:
-        row = self._snapshot().execute(_GET, (key,)).fetchone()
+        conn = self._conn
+        cur = self._snapshot() if conn is None else conn.cur
+        row = cur.execute(_GET, (key,)).fetchone()
         return row[0] if row else None
 
     def _storage_get(self, keys: Sequence[bytes]) -> list[bytes | None]:
