@@ -131,6 +131,7 @@ def test_acknowledged_creates_survive_sigkill_of_the_whole_server(launch_server)
         assert set(acked) <= listed, (seed, sorted(set(acked) - listed))
         assert records["sessions_api.sessions"] == len(listed)
         landed = len(listed) - len(acked) - landed_unanswered
+        assert 0 <= landed <= storm.cut_off, (seed, landed, storm.cut_off)  # none from nowhere
         landed_unanswered += landed
         figures.append((round_no, len(storm.acked), storm.cut_off, landed, len(listed)))
 
