@@ -26,7 +26,7 @@ ROUNDS = 5
 
 
 def run_and_kill(path: str, delay_s: float) -> list[int]:
-    """Run the writer, SIGKILL it ``delay_s`` after it is ready; return its acks."""
+    """Run the writer, SIGKILL it ``delay_s`` after its first ack; return its acks."""
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.fdbstore.helpers.crash_writer", path],
         cwd=ROOT,
@@ -34,19 +34,19 @@ def run_and_kill(path: str, delay_s: float) -> list[int]:
         text=True,
     )
     lines: list[str] = []
-    ready = threading.Event()
+    # The kill is timed from the first ack: a slow start on a busy machine is no failure.
+    first_ack = threading.Event()
 
     def drain() -> None:
         for line in child.stdout:
-            if line == "ready\n":
-                ready.set()
-            elif line.endswith("\n"):  # a torn last line was never acknowledged
+            if line.endswith("\n"):  # a torn last line was never acknowledged
                 lines.append(line)
+                first_ack.set()
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        assert ready.wait(timeout=30), "the writer never became ready"
+        assert first_ack.wait(timeout=30), "the writer never acknowledged a commit"
         time.sleep(delay_s)
     finally:
         os.kill(child.pid, signal.SIGKILL)

@@ -42,7 +42,6 @@ def write_next(tr) -> int:
 
 def main(path: str) -> None:
     db = EmbeddedDatabase(path=path, synchronous="FULL")
-    print("ready", flush=True)
     while True:
         n = db.transact(write_next)
         sys.stdout.write(f"{n}\n")
