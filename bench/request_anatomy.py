@@ -4,8 +4,11 @@
 
 Seeds a store (``bench.seed``, sizes 10), loads the project's WSGI handler in
 this process and calls it with WSGI environs like gunicorn's, so the figures
-are the Django + API cost of one request, measured with ``perf_counter`` over
-``--n`` requests (median of 5 batches). Then it switches pieces off or swaps
+are the Django + API cost of one request in CPU time of the calling thread
+(``time.thread_time``: robust to the shared machine's other work; fsync waits
+are not counted, and one wall-clock figure shows the durable commit): the
+variants of a request take turns batch after batch (``--batches``), and each
+figure is the median of its batch means. Then it switches pieces off or swaps
 them for their minimal equivalent, one at a time, in this process only
 (settings overrides and monkeypatches: the API's code is not edited), and
 reports what each piece costs per request:
@@ -39,6 +42,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,17 +94,49 @@ def call(app: Callable, method: str, path: str, token: str = "", body: bytes = b
     return seen["status"], seen["headers"], payload
 
 
-def per_request_us(fn: Callable[[], object], n: int, batches: int = 5) -> float:
-    """Median over ``batches`` of the mean time of ``n`` calls, in microseconds."""
+def per_request_us(
+    fn: Callable[[], object],
+    n: int,
+    batches: int = 5,
+    clock: Callable[[], float] = time.thread_time,
+) -> float:
+    """Median over ``batches`` of the mean time of ``n`` calls, in microseconds
+    (CPU time of this thread by default)."""
     for _ in range(max(20, n // 10)):
         fn()
     figures = []
     for _ in range(batches):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(n):
             fn()
-        figures.append((time.perf_counter() - start) / n * 1e6)
+        figures.append((clock() - start) / n * 1e6)
     return statistics.median(figures)
+
+
+def interleaved(
+    variants: dict[
+        str, tuple[Callable[[], object], Callable[[], contextlib.AbstractContextManager]]
+    ],
+    n: int,
+    batches: int,
+) -> dict[str, float]:
+    """Time ``n`` calls of each variant per batch, the variants taking turns batch
+    after batch; return each one's median batch mean in CPU microseconds (this
+    thread's CPU time: time spent descheduled by the shared machine's other work,
+    or waiting on fsync, is not counted)."""
+    for fn, context in variants.values():
+        with context():
+            for _ in range(max(10, n // 5)):
+                fn()
+    figures: dict[str, list[float]] = {key: [] for key in variants}
+    for _ in range(batches):
+        for key, (fn, context) in variants.items():
+            with context():
+                start = time.thread_time()
+                for _ in range(n):
+                    fn()
+                figures[key].append((time.thread_time() - start) / n * 1e6)
+    return {key: statistics.median(values) for key, values in figures.items()}
 
 
 @contextlib.contextmanager
@@ -154,7 +190,8 @@ def floor_child(n: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.request_anatomy")
-    parser.add_argument("--n", type=int, default=400, help="requests per timed batch")
+    parser.add_argument("--n", type=int, default=300, help="calls per timed batch (scaled)")
+    parser.add_argument("--batches", type=int, default=9, help="interleaved batches")
     parser.add_argument("--floor-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_child:
@@ -257,46 +294,48 @@ def main() -> int:
                 run(name)
             report[name]["store"] = {k: v / 10 for k, v in counts.items()}
 
-    # -- timings ----------------------------------------------------------------------
-    n = args.n
-    for name in scenarios:
-        report[name]["project_us"] = per_request_us(lambda name=name: run(name), n)
-
+    # -- timings: variants interleaved batch by batch (A B C D E A B C D E ...) --------
+    # so that the shared machine's load drifts over all of them alike.
     from django.conf import settings
+
+    import accounts.authentication as authn
+    from accounts.tokens import ApiAccessToken
 
     without_log = [m for m in settings.MIDDLEWARE if "RequestLogMiddleware" not in m]
     with override_settings(MIDDLEWARE=without_log):
-        app_nolog = WSGIHandler()
-        for name in scenarios:
-            report[name]["no_request_log_us"] = per_request_us(
-                lambda name=name: call(app_nolog, *scenarios[name]), n
-            )
+        app_nolog = WSGIHandler()  # the middleware chain is built here, once
     with override_settings(MIDDLEWARE=[]):
         app_bare = WSGIHandler()
-        for name in scenarios:
-            report[name]["no_middleware_us"] = per_request_us(
-                lambda name=name: call(app_bare, *scenarios[name]), n
-            )
-
-    import accounts.authentication as authn
-
-    with patched(authn, "token_is_revoked", lambda **_: False):
-        for name in ("list", "get", "create"):
-            report[name]["no_revocation_us"] = per_request_us(lambda name=name: run(name), n)
-
-    # A fixed principal instead of decoding and verifying the JWT, then the revocation read.
-    from accounts.tokens import ApiAccessToken
 
     principal = ApiAccessToken(token.encode()).principal()
     writer_principal = ApiAccessToken(writer.encode()).principal()
 
     def fixed_user(self, request):
+        """A fixed principal instead of decoding and verifying the JWT and the revocation read."""
         auth = request.META.get("HTTP_AUTHORIZATION", "")
         return (writer_principal if writer in auth else principal), None
 
-    with patched(authn.BearerTokenAuthentication, "authenticate", fixed_user):
-        for name in ("list", "get", "create"):
-            report[name]["no_auth_us"] = per_request_us(lambda name=name: run(name), n)
+    def no_revocation() -> contextlib.AbstractContextManager:
+        return patched(authn, "token_is_revoked", lambda **_: False)
+
+    def no_auth() -> contextlib.AbstractContextManager:
+        return patched(authn.BearerTokenAuthentication, "authenticate", fixed_user)
+
+    batch_n = max(10, args.n // 6)
+    for name, request in scenarios.items():
+        variants: dict[str, tuple[Callable, Callable]] = {
+            "project_us": (app, contextlib.nullcontext),
+            "no_request_log_us": (app_nolog, contextlib.nullcontext),
+            "no_middleware_us": (app_bare, contextlib.nullcontext),
+        }
+        if name != "health":
+            variants["no_revocation_us"] = (app, no_revocation)
+            variants["no_auth_us"] = (app, no_auth)
+        timed = {
+            key: (lambda handler=handler, request=request: call(handler, *request), context)
+            for key, (handler, context) in variants.items()
+        }
+        report[name].update(interleaved(timed, batch_n, args.batches))
 
     # -- pieces, called directly ----------------------------------------------------------
     from config.api.envelope import EnvelopeRenderer, success_body
@@ -318,7 +357,53 @@ def main() -> int:
         }
 
     drf_list = SessionSerializer(page.items, many=True).data
+    import jwt as pyjwt
+    from django.urls import resolve
+
+    from accounts.selectors import token_is_revoked
+    from config.logging import REQUEST_FIELDS, JsonFormatter
+
+    formatter = JsonFormatter()
+    record = logging.LogRecord(
+        "coditect.request", logging.INFO, __file__, 0, "%s %s %s %.2fms request_id=%s tenant=%s",
+        ("GET", "/api/v5/sessions", 200, 1.23, "d179d1e10b6c4880a43a333ba4b88757",
+         str(principal.tenant_id)), None,
+    )  # fmt: skip
+    record.__dict__.update(
+        request_id="d179d1e10b6c4880a43a333ba4b88757",
+        method="GET",
+        path="/api/v5/sessions",
+        status=200,
+        duration_ms=1.23,
+        tenant_id=str(principal.tenant_id),
+    )
+    raw_token = token.encode()
+    secret = settings.SIMPLE_JWT["SIGNING_KEY"]
     pieces = {
+        "request log line: JsonFormatter.format (with redact)": lambda: formatter.format(record),
+        "request log line: the same JSON without redact()": lambda: json.dumps(
+            {
+                "ts": datetime.fromtimestamp(record.created, UTC).isoformat(
+                    timespec="milliseconds"
+                ),
+                "level": record.levelname,
+                "logger": record.name,
+                "message": record.getMessage(),
+                "pid": record.process,
+                **{field: getattr(record, field) for field in REQUEST_FIELDS},
+            },
+            default=str,
+        ),
+        "auth: ApiAccessToken(raw).principal() (simplejwt)": lambda: ApiAccessToken(
+            raw_token
+        ).principal(),
+        "auth: jwt.decode HS256 (PyJWT alone)": lambda: pyjwt.decode(
+            raw_token, secret, algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]}
+        ),
+        "auth: token_is_revoked (own transaction)": lambda: token_is_revoked(principal=principal),
+        "URL resolve /api/v5/sessions": lambda: resolve("/api/v5/sessions"),
+        "URL resolve /api/v5/sessions/{id}": lambda: resolve(f"/api/v5/sessions/{sid}"),
+        "URL resolve /api/v5/health": lambda: resolve("/api/v5/health"),
         "store: session_list (20)": lambda: session_list(tenant_id=principal.tenant_id, limit=20),
         "store: session_get": lambda: session_get(tenant_id=principal.tenant_id, session_id=sid),
         "DRF SessionSerializer, 20 sessions": lambda: SessionSerializer(page.items, many=True).data,
@@ -332,7 +417,11 @@ def main() -> int:
             ensure_ascii=False,
         ).encode(),
     }
-    piece_us = {label: per_request_us(fn, n) for label, fn in pieces.items()}
+    piece_us = interleaved(
+        {label: (fn, contextlib.nullcontext) for label, fn in pieces.items()},
+        args.n // 2,
+        args.batches,
+    )
     same_fields = plain(one) == dict(SessionSerializer(one).data) and [
         plain(s) for s in page.items
     ] == [dict(d) for d in drf_list]
@@ -342,12 +431,13 @@ def main() -> int:
     from sessions_api.services import session_create
 
     assert isinstance(writer_principal, Principal)
-    piece_us["store: session_create (durable commit)"] = per_request_us(
-        lambda: session_create(principal=writer_principal, name="x", workspace_path="/w"),
-        max(50, n // 4),
+    create = lambda: session_create(principal=writer_principal, name="x", workspace_path="/w")  # noqa: E731
+    piece_us["store: session_create, CPU"] = per_request_us(create, max(20, args.n // 10))
+    piece_us["store: session_create, wall (durable commit: fsync)"] = per_request_us(
+        create, max(20, args.n // 10), clock=time.perf_counter
     )
 
-    floors = floor_us(entries, n)
+    floors = floor_us(entries, args.n)
     for name in scenarios:
         report[name]["floor_us"] = floors[name]
 
@@ -363,7 +453,7 @@ def _iso(value) -> str:
 
 def print_report(report: dict, pieces: dict, same_fields: bool) -> None:
     out = sys.stderr
-    print("\nIn-process cost per request (µs, median of 5 batches):", file=out)
+    print("\nIn-process CPU cost per request (µs, median of interleaved batches):", file=out)
     head = f"{'':10}{'project':>9}{'floor':>8}{'-reqlog':>9}{'-all mw':>9}"
     print(head + f"{'-revoc':>9}{'-auth':>9}   store round trips", file=out)
     for name, r in report.items():
@@ -377,7 +467,7 @@ def print_report(report: dict, pieces: dict, same_fields: bool) -> None:
             + ", ".join(f"{k} {v:g}" for k, v in sorted(r["store"].items())),
             file=out,
         )
-    print("\nPieces called directly (µs per call):", file=out)
+    print("\nPieces called directly (CPU µs per call unless marked wall):", file=out)
     for label, us in pieces.items():
         print(f"  {label:<42} {us:9.1f}", file=out)
     print(f"  (the plain function's output equals the serializer's: {same_fields})", file=out)
