@@ -19,14 +19,12 @@ Two choices, each because the schema cannot say it:
   ``meta.nextCursor`` makes (a random string is schema-valid, and a 400).
   Every other operation must accept every schema-valid request.
 
-``FUZZ_TALLY=path`` writes the request count per run, operation and status to
-``path`` as JSON (the figures in docs/RELIABILITY.md).
+With ``RELIABILITY_FIGURES=dir`` the request count per run, operation and
+status goes to ``dir/schemathesis.json`` (the figures in docs/RELIABILITY.md).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
 
 import pytest
@@ -35,6 +33,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
 from tests.support.api import bearer, register, token_of
+from tests.support.figures import record
 
 MAX_EXAMPLES = 25
 
@@ -63,13 +62,11 @@ TALLY: Counter[tuple[str, str, int]] = Counter()
 @pytest.fixture(scope="module", autouse=True)
 def tally():
     yield TALLY
-    if path := os.environ.get("FUZZ_TALLY"):
-        rows = [
-            {"run": run, "operation": op, "status": status, "requests": n}
-            for (run, op, status), n in sorted(TALLY.items())
-        ]
-        with open(path, "w") as out:
-            json.dump(rows, out, indent=1)
+    rows = [
+        {"run": run, "operation": op, "status": status, "requests": n}
+        for (run, op, status), n in sorted(TALLY.items())
+    ]
+    record("schemathesis", rows)
 
 
 @pytest.fixture
