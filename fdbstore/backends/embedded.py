@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWI
 CREATE TABLE IF NOT EXISTS commit_log (
     version INTEGER PRIMARY KEY, committed_at REAL NOT NULL, ranges BLOB NOT NULL);
 """
+# Tables an fdbstore file may hold (store_meta: the first layout's version row).
+_OWN_TABLES = {"kv", "commit_log", "store_meta"}
 # The newest commit_log row is the store's version; it is never pruned. (A
 # separate version row would cost every commit one more page written and synced.)
 _VERSION = "SELECT coalesce(max(version), 0) FROM commit_log"
@@ -126,7 +128,11 @@ class EmbeddedDatabase(Database):
                 f"cannot open the embedded store at {self.path}: {exc}"
             ) from None
         try:
+            _refuse_foreign(conn, self.path)
             conn.executescript(SCHEMA)
+        except errors.StoreUnavailable:
+            conn.close()
+            raise
         except sqlite3.Error as exc:
             conn.close()
             raise errors.StoreUnavailable(
@@ -276,6 +282,18 @@ class EmbeddedTransaction(BufferedTransaction):
         if conn.in_transaction:
             conn.cur.execute("ROLLBACK")
         self._db.release(conn)
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse, untouched, a SQLite file that belongs to another application."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    tables = {name for (name,) in rows}
+    if tables and not tables <= _OWN_TABLES:
+        foreign = ", ".join(sorted(tables - _OWN_TABLES))
+        raise errors.StoreUnavailable(
+            f"{path} is not an fdbstore file (it has other tables: {foreign}); "
+            "is FDBSTORE_PATH another application's database?"
+        )
 
 
 def _pack_ranges(ranges: list[Range]) -> bytes:
