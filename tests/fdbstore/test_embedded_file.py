@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from fdbstore.backends.embedded import EmbeddedDatabase
-from fdbstore.errors import StoreUnavailable
+from fdbstore.errors import FDBError, StoreUnavailable
 
 
 def test_it_refuses_another_applications_sqlite_file_without_changing_it(tmp_path):
@@ -32,3 +32,21 @@ def test_it_reopens_its_own_file_with_the_data(tmp_path):
     path = str(tmp_path / "store.sqlite3")
     EmbeddedDatabase(path=path).transact(lambda tr: tr.set(b"k", b"v"))
     assert EmbeddedDatabase(path=path).transact(lambda tr: tr.get(b"k")) == b"v"
+
+
+def test_a_commit_whose_conflict_history_was_pruned_is_too_old(tmp_path):
+    """If the log rows after a read version are gone (a wall-clock jump pruned
+    them), the conflict check cannot be made: 1007, as past FoundationDB's window."""
+    path = str(tmp_path / "store.sqlite3")
+    db = EmbeddedDatabase(path=path)
+    db.transact(lambda tr: tr.set(b"k", b"0"))
+    stale = db.create_transaction()
+    stale.get(b"k")
+    db.transact(lambda tr: tr.set(b"k", b"1"))
+    with sqlite3.connect(path) as conn:  # what pruning after a clock jump leaves
+        conn.execute("DELETE FROM commit_log WHERE version < (SELECT max(version) FROM commit_log)")
+    stale.set(b"k", b"2")
+    with pytest.raises(FDBError) as info:
+        stale.commit()
+    assert info.value.code == 1007
+    assert db.transact(lambda tr: tr.get(b"k")) == b"1"
