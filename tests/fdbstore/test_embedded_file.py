@@ -43,6 +43,7 @@ def test_a_commit_whose_conflict_history_was_pruned_is_too_old(tmp_path):
     stale = db.create_transaction()
     stale.get(b"k")
     db.transact(lambda tr: tr.set(b"k", b"1"))
+    db.transact(lambda tr: tr.set(b"other", b"x"))
     with sqlite3.connect(path) as conn:  # what pruning after a clock jump leaves
         conn.execute("DELETE FROM commit_log WHERE version < (SELECT max(version) FROM commit_log)")
     stale.set(b"k", b"2")
