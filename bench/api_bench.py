@@ -519,7 +519,8 @@ def server_settings(args: argparse.Namespace, env: dict[str, str]) -> ServerSett
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    command = "python -m bench.api_bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    entry = os.environ.get("BENCH_ENTRY", "python -m bench.api_bench")
+    command = " ".join([entry, *(argv if argv is not None else sys.argv[1:])])
     args.load_start = loadavg()
     wrk_binary()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

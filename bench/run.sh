@@ -16,4 +16,4 @@ if ! command -v wrk >/dev/null 2>&1; then
         exit 1
     fi
 fi
-exec .venv/bin/python -m bench.api_bench "$@"
+BENCH_ENTRY="bash bench/run.sh" exec .venv/bin/python -m bench.api_bench "$@"

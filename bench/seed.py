@@ -41,10 +41,14 @@ def main() -> None:
     from accounts.services import user_register
     from config.api import clock
     from fdbstore.connection import get_database
-    from sessions_api.ids import uuid7
     from sessions_api.records import Session
     from sessions_api.repositories import sessions
     from sessions_api.services import session_create
+
+    try:
+        from config.api.ids import uuid7
+    except ImportError:  # before the ids moved to config.api
+        from sessions_api.ids import uuid7  # type: ignore[no-redef]
 
     db = get_database()
     started = time.monotonic()
