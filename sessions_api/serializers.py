@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from rest_framework import serializers
 
 from config.api.fields import TextField
 from config.api.strict import StrictInputSerializer
+from sessions_api.records import Session
 from sessions_api.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
@@ -26,6 +30,27 @@ class SessionSerializer(StrictInputSerializer):
     )
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+
+def session_data(session: Session) -> dict[str, Any]:
+    """The session as ``SessionSerializer`` writes it, built directly: DRF's per-field
+    work (declared fields deep-copied per instance, one method call per field) cost
+    about 350 µs per session; this costs about 10. Equal output is pinned by a test."""
+    return {
+        "id": str(session.id),
+        "tenantId": str(session.tenant_id),
+        "userId": str(session.user_id),
+        "name": session.name,
+        "workspacePath": session.workspace_path,
+        "createdAt": iso_utc(session.created_at),
+        "updatedAt": iso_utc(session.updated_at),
+    }
+
+
+def iso_utc(value: datetime) -> str:
+    """ISO-8601 in UTC with a ``Z``, as DRF's ``DateTimeField`` writes it (TIME_ZONE is UTC)."""
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class SessionListQuerySerializer(serializers.Serializer):
