@@ -34,6 +34,12 @@ _FIELD = re.compile(
     """
 )
 REDACTED = "[redacted]"
+# Every match of the patterns above contains one of these (lowercased) or "eyJ".
+# Most lines contain none, and two substring checks cost ~2 µs where the three
+# regexes cost ~230 (22% of a GET worker's samples). Non-ASCII text always takes
+# the regexes: their case-insensitive matching folds a few non-ASCII characters
+# (the Kelvin sign, the long s) onto ASCII letters, which lower() does not.
+_TRIGGERS = ("bearer", "passw", "secret", "token", "authorization", "key", "access", "refresh")
 
 
 def redact(text: str, secrets: Sequence[str] = ()) -> str:
@@ -41,6 +47,10 @@ def redact(text: str, secrets: Sequence[str] = ()) -> str:
     for secret in secrets:
         if len(secret) >= 8:
             text = text.replace(secret, REDACTED)
+    if text.isascii() and "eyJ" not in text:
+        lowered = text.lower()
+        if not any(word in lowered for word in _TRIGGERS):
+            return text
     text = _JWT.sub(REDACTED, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     return _FIELD.sub(lambda m: f"{m.group(1)}{_quoted(m.group(2))}", text)
