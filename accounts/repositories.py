@@ -8,8 +8,10 @@ from fdb import tuple as fdbtuple
 
 from accounts.records import User
 from fdbstore.codec import RecordCodec
+from fdbstore.database import Database
 from fdbstore.indexes import Index
 from fdbstore.keys import keyspace
+from fdbstore.purge import PurgeCount, purge_space
 from fdbstore.repository import Repository
 from fdbstore.transaction import ReadOperations, Transaction
 
@@ -31,15 +33,55 @@ def token_revoke(tr: Transaction, *, jti: str, expires_at: int) -> None:
     tr.set(keyspace().revoked_token(jti), fdbtuple.pack((expires_at,)))
 
 
-def token_floor_set(tr: Transaction, *, user_id: uuid.UUID, second: int) -> None:
-    """Void every token of ``user_id`` issued at or before epoch second ``second``."""
-    tr.set(keyspace().user_token_floor(user_id), fdbtuple.pack((second,)))
+def token_floor_key(user_id: uuid.UUID) -> bytes:
+    return keyspace().user_token_floor(user_id)
+
+
+def token_floor_decode(raw: bytes | None) -> int | None:
+    """The floor (epoch milliseconds) a ``token_floor`` value holds; None when unset."""
+    return None if raw is None else fdbtuple.unpack(raw)[0]
+
+
+def token_floor_get(tr: ReadOperations, *, user_id: uuid.UUID) -> int | None:
+    return token_floor_decode(tr.get(token_floor_key(user_id)))
+
+
+def token_floor_set(tr: Transaction, *, user_id: uuid.UUID, ms: int) -> None:
+    """Void every token of ``user_id`` whose jti carries a millisecond at or before ``ms``."""
+    tr.set(token_floor_key(user_id), fdbtuple.pack((ms,)))
 
 
 def token_revocation(
     tr: ReadOperations, *, jti: str, user_id: uuid.UUID
 ) -> tuple[bool, int | None]:
     """Return (is this jti revoked, the user's token floor) in one batched read."""
-    ks = keyspace()
-    revoked, floor = tr.get_many([ks.revoked_token(jti), ks.user_token_floor(user_id)])
-    return revoked is not None, None if floor is None else fdbtuple.unpack(floor)[0]
+    revoked, floor = tr.get_many([keyspace().revoked_token(jti), token_floor_key(user_id)])
+    return revoked is not None, token_floor_decode(floor)
+
+
+def revoked_tokens_purge(
+    db: Database, *, expired_at: int, dry_run: bool = False, size: int | None = None
+) -> PurgeCount:
+    """Clear the revocations of tokens whose ``exp`` is at or before ``expired_at``
+    (epoch seconds): such a token is refused as expired anyway."""
+    return purge_space(
+        db,
+        keyspace().revoked_tokens,
+        lambda _key, value: fdbtuple.unpack(value)[0] <= expired_at,
+        dry_run=dry_run,
+        size=size,
+    )
+
+
+def token_floors_purge(
+    db: Database, *, before_ms: int, dry_run: bool = False, size: int | None = None
+) -> PurgeCount:
+    """Clear the token floors below ``before_ms``. The batch reads are conflict-checked,
+    so a floor raised meanwhile is never cleared."""
+    return purge_space(
+        db,
+        keyspace().token_floor,
+        lambda _key, value: fdbtuple.unpack(value)[0] < before_ms,
+        dry_run=dry_run,
+        size=size,
+    )

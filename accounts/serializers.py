@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from config.api.fields import EmailField, TextField
 from config.api.strict import StrictInputSerializer
+from tenancy.records import self_tenant_id
 
 
 class RegisterSerializer(StrictInputSerializer):
@@ -40,3 +41,21 @@ class AuthResultSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.Serializer):
     message = serializers.CharField()
+
+
+class UserRecordSerializer(serializers.Serializer):
+    """A stored user, as the operator commands print it (``--json``): no tenant role,
+    the personal tenant's id instead. Never the password hash."""
+
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    firstName = serializers.CharField(source="first_name")
+    lastName = serializers.CharField(source="last_name")
+    company = serializers.CharField(allow_null=True)
+    tenantId = serializers.SerializerMethodField(method_name="personal_tenant_id")
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    def personal_tenant_id(self, user) -> str:
+        return str(self_tenant_id(user.id))

@@ -24,6 +24,9 @@ SECRET_KEY = JWT_SECRET
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth: Django runs the first app's command of a name, and
+    # accounts' changepassword (fdbstore) replaces auth's (which needs the ORM).
+    "accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.staticfiles",
@@ -32,7 +35,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "fdbstore",
-    "accounts",
     "tenancy",
     "sessions_api",
 ]

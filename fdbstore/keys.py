@@ -13,16 +13,19 @@ default ``"coditect"``). Top-level spaces are short names, never reused::
     (root, "tenant_sessions", tenant_id, sid)     tuple(sid)       tenants/{tid}/sessions/{sid}
     (root, "sessions", session_id)                session JSON     sessions/{session_id}
     (root, "revoked_tokens", jti)                 tuple(expires)   (a logged-out token)
-    (root, "token_floor", user_id)                tuple(second)    (older tokens are void)
+    (root, "token_floor", user_id)                tuple(ms)        (older tokens are void)
     (root, "throttle", scope, ident, window)      int64 LE         (atomic-add counter)
 
 ``revoked_tokens`` values hold the token's ``exp`` (epoch seconds) so a purge
-can drop entries whose token has expired anyway. ``token_floor`` holds the
-epoch second of the user's last password change: tokens with ``iat`` at or
-before it are void (at-or-before, because ``iat`` has one-second resolution).
+can drop entries whose token has expired anyway. ``token_floor`` holds an
+epoch millisecond set by the user's last password change (or revocation of
+all their tokens): a token whose jti, a UUIDv7, carries a millisecond at or
+before it is void (``accounts/revocation.py``). A floor an earlier version
+wrote in epoch seconds reads as a millisecond of January 1970 and voids
+nothing, harmlessly: the tokens it voided have uuid4 jtis, invalid now.
 ``throttle`` keys are (scope "login"/"register", ident "address:<sha256>" or
-"email:<sha256>", window = the window's start in epoch seconds): a purge can
-clear any window older than a day from the key alone.
+"email:<sha256>", window = the window's start in epoch seconds): a purge
+tells an ended window from the key alone (``manage.py purge_expired``).
 
 Ids are ``uuid.UUID`` (tuple type code 0x30, 16 raw bytes), emails and jtis
 are strings (0x02). Session ids are UUIDv7, so a tenant's sessions sort by

@@ -120,3 +120,43 @@ class Repository(Generic[R]):
 
     def delete(self, tr: Transaction, record: R) -> None:
         self.update(tr, record, None)
+
+    def delete_by_index(
+        self, tr: Transaction, name: str, prefix: tuple[Any, ...], *, limit: int
+    ) -> tuple[int, bool]:
+        """Delete up to ``limit`` records listed by index ``name`` under ``prefix``; return
+        (records deleted, whether more entries remain).
+
+        One range read and one batched read. An entry whose record is missing, or
+        whose record no longer maps to it, is cleared on its own: the record is
+        never deleted through an entry that does not belong to it."""
+        index = self.index(name)
+        scope = index.space().subspace(prefix)
+        rows = tr.get_range(scope.range().start, scope.range().stop, limit=limit + 1)
+        more, rows = len(rows) > limit, rows[:limit]
+        records = self.get_many(tr, [fdbtuple.unpack(row.value) for row in rows])
+        deleted = 0
+        for row, record in zip(rows, records, strict=True):
+            entry = index.entry(record, self.pk(record)) if record is not None else None
+            if entry is None or entry[0] != row.key:
+                tr.clear(row.key)
+                continue
+            self.delete(tr, record)
+            deleted += 1
+        return deleted, more
+
+    def delete_by_prefix(
+        self, tr: Transaction, prefix: tuple[Any, ...], *, limit: int
+    ) -> tuple[int, bool]:
+        """Delete up to ``limit`` records whose primary key starts with ``prefix``, with
+        their index entries; return (records deleted, whether more remain)."""
+        scope = self.space.subspace(prefix)
+        rows = tr.get_range(scope.range().start, scope.range().stop, limit=limit + 1)
+        more, rows = len(rows) > limit, rows[:limit]
+        for row in rows:
+            record = self.codec.decode(row.value)
+            if self.key(self.pk(record)) == row.key:
+                self.delete(tr, record)
+            else:  # a record stored under another record's key: clear only this key
+                tr.clear(row.key)
+        return len(rows), more

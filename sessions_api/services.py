@@ -1,13 +1,16 @@
-"""Session use cases: create and delete, each one transaction."""
+"""Session use cases: create and delete, each one transaction; and the pieces
+other use cases compose into theirs (deleting a tenant's sessions, seeding)."""
 
 from __future__ import annotations
 
+import uuid
+
 from accounts.records import Principal
 from config.api import clock
+from config.api.ids import uuid7
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
 from sessions_api.errors import SessionNotFound
-from sessions_api.ids import uuid7
 from sessions_api.records import Session
 from sessions_api.repositories import sessions
 from sessions_api.selectors import parse_session_id, session_in_tenant
@@ -56,3 +59,22 @@ def session_delete(*, principal: Principal, session_id: str) -> None:
         sessions.delete(tr, session)
 
     get_database().transact(delete)
+
+
+def tenant_sessions_delete(
+    tr: Transaction, *, tenant_id: uuid.UUID, limit: int
+) -> tuple[int, bool]:
+    """Delete up to ``limit`` of the tenant's sessions (record and index entry of each);
+    return (sessions deleted, whether more remain). One range read, one batched read."""
+    return sessions.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
+
+
+def session_seed(tr: Transaction, *, session: Session) -> bool:
+    """Insert ``session`` unless a session with its id exists; True when it was written.
+
+    For fixed demo data (``seed_demo``): the id is chosen by the caller, so
+    running the seed again, or retrying it, writes nothing twice."""
+    if sessions.get(tr, session.id) is not None:
+        return False
+    sessions.insert(tr, session)
+    return True

@@ -25,3 +25,21 @@ def tenant_self_create(
     tenants.insert(tr, tenant)
     memberships.insert(tr, membership)
     return membership
+
+
+def tenant_delete(tr: Transaction, *, tenant_id: uuid.UUID, limit: int) -> tuple[int, bool]:
+    """Delete up to ``limit`` of the tenant's memberships (both keys of each), and the
+    tenant record with the last of them; return (memberships deleted, whether more
+    remain). Called again until nothing remains, it deletes a tenant of any size."""
+    deleted, more = memberships.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
+    if not more:
+        tenant = tenants.get(tr, tenant_id)
+        if tenant is not None:
+            tenants.delete(tr, tenant)
+    return deleted, more
+
+
+def user_memberships_delete(tr: Transaction, *, user_id: uuid.UUID, limit: int) -> tuple[int, bool]:
+    """Delete up to ``limit`` of ``user_id``'s memberships, in whatever tenant; return
+    (memberships deleted, whether more remain)."""
+    return memberships.delete_by_prefix(tr, (user_id,), limit=limit)

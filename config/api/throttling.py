@@ -17,8 +17,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from config.api import clock
-from config.api.counters import counters_hit
+from config.api.counters import counters_hit, counters_purge
 from fdbstore.connection import get_database
+from fdbstore.purge import PurgeCount
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -73,3 +74,29 @@ class LoginThrottle(AddressAndEmailThrottle):
 
 class RegisterThrottle(AddressAndEmailThrottle):
     scope = "register"
+
+
+def throttle_counters_purge(*, dry_run: bool = False, batch_size: int | None = None) -> PurgeCount:
+    """Clear the counters whose window has ended, in bounded batches.
+
+    A window's length is its scope's period in the current rates. A scope no
+    rate names any more, or a window that does not start on a multiple of its
+    scope's period (the rate's period was changed since), is kept a day, the
+    longest period there is."""
+    now = clock.now().timestamp()
+    periods = {}
+    for scope, rate in api_settings.DEFAULT_THROTTLE_RATES.items():
+        try:
+            periods[scope] = parse_rate(rate)[1]
+        except ImproperlyConfigured:
+            continue
+
+    def window_ended(scope: str, window: int) -> bool:
+        period = periods.get(scope, _PERIODS["d"])
+        if window % period:
+            period = _PERIODS["d"]
+        return window + period <= now
+
+    return counters_purge(
+        get_database(), window_ended=window_ended, dry_run=dry_run, size=batch_size
+    )

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from accounts.tokens import ApiAccessToken
 from config.api import clock
+from config.api.ids import epoch_ms, uuid7_at, uuid7_ms
 from tests.support.api import bearer, error_of, register, token_of
 
 
@@ -104,6 +105,12 @@ def test_a_revoked_token_is_refused(api, token):
         {"iat": True},
         {"jti": "x" * 65},
         {"jti": None},
+        {"jti": str(uuid.uuid4())},  # not a UUIDv7
+        {"jti": uuid.uuid4().hex},  # the jti of tokens issued before UUIDv7 jtis
+        {"jti": uuid7_at(1_900_000_000_000).hex},  # a UUIDv7, not in its canonical spelling
+        {"jti": str(uuid7_at(1_900_000_000_000)).upper()},
+        {"jti": "{" + str(uuid7_at(1_900_000_000_000)) + "}"},
+        {"jti": 12},
     ],
 )
 def test_correctly_signed_tokens_with_malformed_claims_are_refused(api, token, change):
@@ -148,3 +155,6 @@ def test_issued_tokens_use_the_api_clock():
     assert token["iat"] == int(now.timestamp())
     assert token["exp"] == int(now.timestamp()) + 86400
     assert abs(token["iat"] - time.time()) < 5
+    jti = uuid.UUID(token["jti"])
+    assert str(jti) == token["jti"] and jti.version == 7
+    assert uuid7_ms(jti) == epoch_ms(now)

@@ -1,11 +1,11 @@
-"""UUIDv7 session ids."""
+"""UUIDv7 ids: session ids and token jtis."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sessions_api.ids import uuid7
+from config.api.ids import epoch_ms, is_uuid7, uuid7, uuid7_at, uuid7_ms
 
 
 def test_it_is_a_version_7_rfc_variant_uuid_with_the_millisecond_timestamp():
@@ -27,3 +27,22 @@ def test_ids_strictly_increase_within_one_millisecond_and_when_the_clock_steps_b
 def test_later_times_sort_later_as_bytes():
     early, late = uuid7(datetime(2031, 1, 1, tzinfo=UTC)), uuid7(datetime(2031, 1, 2, tzinfo=UTC))
     assert early.bytes < late.bytes
+
+
+def test_uuid7_at_carries_the_millisecond_and_fixed_entropy_gives_a_fixed_id():
+    value = uuid7_at(1_900_000_000_123)
+    assert is_uuid7(value) and uuid7_ms(value) == 1_900_000_000_123
+    assert uuid7_at(5, entropy=42) == uuid7_at(5, entropy=42) != uuid7_at(5, entropy=43)
+    assert uuid7_at(1_900_000_000_123) != value  # random otherwise
+
+
+def test_uuid7_at_does_not_move_the_monotonic_sequence():
+    at = datetime(2031, 6, 1, tzinfo=UTC)
+    first = uuid7(at)
+    uuid7_at(epoch_ms(at) + 10_000)
+    assert uuid7_ms(uuid7(at + timedelta(milliseconds=1))) == epoch_ms(at) + 1 > uuid7_ms(first)
+
+
+def test_is_uuid7_refuses_other_versions():
+    assert not is_uuid7(uuid.uuid4())
+    assert not is_uuid7(uuid.uuid5(uuid.NAMESPACE_DNS, "x"))
