@@ -10,10 +10,13 @@ How FoundationDB's model maps onto it:
   is the read version, looked up only when a commit needs it (read-only work
   never pays for it);
 - writes are buffered (``BufferedTransaction``) and applied at commit inside
-  ``BEGIN IMMEDIATE``, SQLite's single-writer lock;
+  ``BEGIN IMMEDIATE``, SQLite's single-writer lock, taken after the store's
+  writer lock (``fdbstore.filelock``: an ``flock`` on ``<path>-writelock``,
+  whose waiters are woken as soon as it is free, where SQLite's busy handler
+  sleeps in steps of up to 100 ms and oversleeps);
 - before applying, the commit checks its read conflict ranges against the
   write ranges of every commit logged after its read version (1020 on overlap);
-- a writer that cannot get the lock within the timeout fails with 1031.
+- a writer that cannot get the locks within the timeout fails with 1031.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from fdbstore import errors, limits
 from fdbstore.buffered import BufferedTransaction, Mutation
 from fdbstore.conflicts import Range, intersects, unpack_ranges
 from fdbstore.database import Database
+from fdbstore.filelock import LockTimeout, WriterLock
 from fdbstore.mutations import apply_add
 from fdbstore.transaction import KeyValue
 
@@ -104,6 +108,9 @@ class EmbeddedDatabase(Database):
         self._synchronous = synchronous.upper()
         self._pool: list[_Connection] = []
         self._commits = 0
+        # Writers queue here, then on SQLite's lock (which stays the guard
+        # against any writer not taking this one, such as the sqlite3 shell).
+        self._writer: WriterLock | None = WriterLock(self.path + "-writelock")
         self._initialise()
         _open_databases.add(self)
 
@@ -117,6 +124,8 @@ class EmbeddedDatabase(Database):
         pool, self._pool = self._pool, []
         for conn in pool:
             conn.close()
+        if self._writer is not None:
+            self._writer.close()
 
     # -- connections --------------------------------------------------------------
     def _initialise(self) -> None:
@@ -227,6 +236,29 @@ class EmbeddedTransaction(BufferedTransaction):
             self._db.release(conn)
 
     def _write(
+        self,
+        conn: _Connection,
+        read_version: int | None,
+        mutations: list[Mutation],
+        reads: list[Range],
+        writes: list[Range],
+    ) -> None:
+        writer = self._db._writer
+        if writer is None:  # benchmarks only: SQLite's lock alone
+            self._write_locked(conn, read_version, mutations, reads, writes)
+            return
+        try:
+            writer.acquire(self._db._timeout_s)
+        except LockTimeout:
+            raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
+        except OSError as exc:
+            raise errors.StoreError(f"embedded store writer lock: {exc}") from None
+        try:
+            self._write_locked(conn, read_version, mutations, reads, writes)
+        finally:
+            writer.release()
+
+    def _write_locked(
         self,
         conn: _Connection,
         read_version: int | None,
