@@ -19,11 +19,17 @@ def reject_surrogates(value: str) -> None:
 
 
 class StrictTextMixin:
-    """Only JSON strings are text: DRF would otherwise turn ``5`` into ``"5"``."""
+    """Only JSON strings are text: DRF would otherwise turn ``5`` into ``"5"``.
+
+    ``max_length`` holds for the text as sent, as the schema's ``maxLength``
+    says: DRF would check it only after trimming surrounding whitespace."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        max_length = getattr(self, "max_length", None)
+        if max_length is not None and len(data) > max_length:
+            self.fail("max_length", max_length=max_length)
         return super().to_internal_value(data)
 
 

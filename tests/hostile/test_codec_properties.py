@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from accounts.records import User
 from accounts.repositories import users
 from fdbstore.codec import VERSION_FIELD, CodecError
+from fdbstore.registry import repositories
 from sessions_api.records import Session
 from sessions_api.repositories import sessions
 from tenancy.records import ROLES, Membership, Tenant
@@ -159,3 +160,10 @@ def test_naive_datetimes_are_refused_at_encode_time(name):
             repository.codec.encode(broken)
 
     check()
+
+
+def test_every_registered_repository_has_a_strategy_here():
+    """A new record type must get a strategy above before it can be stored."""
+    covered = {id(repository) for repository, _ in RECORDS.values()}
+    missing = [name for name, repo in repositories().items() if id(repo) not in covered]
+    assert missing == []

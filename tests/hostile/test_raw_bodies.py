@@ -78,3 +78,40 @@ def test_every_other_content_type_is_415(world, ep):
 def test_json_with_a_charset_parameter_is_still_json(world, ep):
     response = post_raw(world, ep, encoded(ep.valid), "application/json; charset=utf-8")
     assert response.status_code in (200, 201)
+
+
+BODILESS = [
+    ("GET", "/api/v5/auth/me", 200),
+    ("GET", "/api/v5/sessions", 200),
+    ("GET", "/api/v5/sessions/{sid}", 200),
+    ("GET", "/api/v5/health", 200),
+]
+JUNK = [
+    ("invalid UTF-8", b"\xff\xfe\x00", "application/json"),
+    ("1 MiB over the limit", b"x" * (2**20), "application/json"),
+    ("nested 100,000 deep", b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    (
+        "XML",
+        b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>",
+        "application/xml",
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "status"), BODILESS, ids=[p for _, p, _ in BODILESS])
+def test_operations_without_a_body_never_read_one(world, method, path, status):
+    for label, raw, content_type in JUNK:
+        response = world.api.generic(
+            method, world.path(path), raw, content_type=content_type, **world.auth
+        )
+        assert response.status_code == status, label
+        world.assert_unchanged(label)
+
+
+def test_logout_ignores_a_junk_body_and_revokes_only_the_token(world):
+    raw = b"\xff" * (2**20)
+    response = world.api.generic(
+        "POST", "/api/v5/auth/logout", raw, content_type="application/xml", **world.auth
+    )
+    assert response.status_code == 200
+    assert world.api.get("/api/v5/auth/me", **world.auth).status_code == 401
