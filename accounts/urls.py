@@ -2,6 +2,6 @@ from accounts.views import AuthViewSet
 from config.api.routers import ApiRouter
 
 router = ApiRouter()
-router.register("auth", AuthViewSet, basename="auth")
+router.register("", AuthViewSet, basename="auth")  # under auth/: config/urls.py
 
 urlpatterns = router.urls
