@@ -26,7 +26,8 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 def request_id_for(request: HttpRequest) -> str:
     """Return the caller's request id if it is a safe token, else a new one."""
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    # META directly: ``request.headers`` builds a dict of every header on first use.
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
     return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
 
 
