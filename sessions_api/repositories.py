@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from fdbstore.codec import RecordCodec
+import json
+from functools import cached_property
+from typing import Any
+
+from fdbstore.codec import VERSION_FIELD, RecordCodec
 from fdbstore.indexes import Index
 from fdbstore.keys import keyspace
 from fdbstore.repository import Repository
@@ -17,3 +21,36 @@ class SessionRepository(Repository[Session]):
 
 
 sessions = SessionRepository(lambda: keyspace().sessions, lambda s: (s.id,))
+
+
+class StoredFieldsCodec(RecordCodec[Session]):
+    """Decodes a session to its stored fields, a dict of JSON values (UUIDs as
+    canonical strings, times as UTC ISO-8601 with ``Z``), skipping the dataclass:
+    a list page turns them straight into response bodies (~20 µs a session instead
+    of ~100). A record of an older schema version is upgraded the long way."""
+
+    def decode(self, raw: bytes) -> dict[str, Any]:  # type: ignore[override]
+        try:
+            data = json.loads(raw)
+            current = data.pop(VERSION_FIELD) == self.version and data.keys() == self.names
+        except (ValueError, KeyError, TypeError, AttributeError):
+            current = False
+        if not current:  # an older schema, or damage: the codec upgrades or raises CodecError
+            data = json.loads(self.encode(sessions.codec.decode(raw)))
+            del data[VERSION_FIELD]
+        return data
+
+    @cached_property
+    def names(self) -> set[str]:
+        return {name for name, _ in self._fields}
+
+
+class SessionFieldsRepository(Repository[dict[str, Any]]):
+    """Read-only: ``sessions`` whose records are their stored fields (writes go through
+    ``sessions``, which keeps the index)."""
+
+    codec = StoredFieldsCodec(Session, version=1)  # type: ignore[assignment]
+    indexes = SessionRepository.indexes  # type: ignore[assignment]
+
+
+session_fields = SessionFieldsRepository(lambda: keyspace().sessions, lambda s: (s["id"],))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fdbstore.connection import get_database
 from fdbstore.cursors import InvalidCursor as StoreInvalidCursor
@@ -11,7 +12,7 @@ from fdbstore.repository import Page
 from fdbstore.transaction import ReadOperations
 from sessions_api.errors import InvalidCursor, SessionNotFound
 from sessions_api.records import Session
-from sessions_api.repositories import sessions
+from sessions_api.repositories import session_fields, sessions
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -55,17 +56,28 @@ def _check_cursor(cursor: str) -> None:
 
 
 def session_list(
-    *, tenant_id: uuid.UUID, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
-) -> Page[Session]:
-    """One page of the tenant's sessions, newest first: one range read, one batched get."""
+    *,
+    tenant_id: uuid.UUID,
+    limit: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+    fields: bool = False,
+) -> Page[Any]:
+    """One page of the tenant's sessions (``Session`` records), newest first: one range
+    read, one batched get.
+
+    ``fields=True`` gives each session as its stored fields (``session_fields``), for
+    a response body built without the dataclass round trip."""
     if cursor is not None:
         _check_cursor(cursor)
+    repository = session_fields if fields else sessions
 
-    def page(tr: ReadOperations) -> Page[Session]:
-        return sessions.page_by_index(
+    def page(tr: ReadOperations) -> Page[Any]:
+        return repository.page_by_index(
             tr, "by_tenant", (tenant_id,), limit=limit, cursor=cursor, reverse=True
         )
 
     result = get_database().transact(page)
-    items = [s for s in result.items if s.tenant_id == tenant_id]
-    return Page(items, result.next_cursor)
+    if fields:
+        tenant = str(tenant_id)
+        return Page([s for s in result.items if s["tenant_id"] == tenant], result.next_cursor)
+    return Page([s for s in result.items if s.tenant_id == tenant_id], result.next_cursor)

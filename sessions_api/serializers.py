@@ -47,6 +47,20 @@ def session_data(session: Session) -> dict[str, Any]:
     }
 
 
+def stored_session_data(fields: dict[str, Any]) -> dict[str, Any]:
+    """``session_data`` of a session given as its stored fields (``session_list(fields=True)``):
+    the store already spells ids and times as the wire does, so only the names change."""
+    return {
+        "id": fields["id"],
+        "tenantId": fields["tenant_id"],
+        "userId": fields["user_id"],
+        "name": fields["name"],
+        "workspacePath": fields["workspace_path"],
+        "createdAt": fields["created_at"],
+        "updatedAt": fields["updated_at"],
+    }
+
+
 def iso_utc(value: datetime) -> str:
     """ISO-8601 in UTC with a ``Z``, as DRF's ``DateTimeField`` writes it (TIME_ZONE is UTC)."""
     text = value.astimezone(UTC).isoformat()

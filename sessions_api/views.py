@@ -15,6 +15,7 @@ from sessions_api.serializers import (
     SessionListQuerySerializer,
     SessionSerializer,
     session_data,
+    stored_session_data,
 )
 from sessions_api.services import session_create, session_delete
 
@@ -82,8 +83,9 @@ class SessionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
             tenant_id=request.user.tenant_id,
             limit=limit,
             cursor=query.validated_data.get("cursor") or None,
+            fields=True,
         )
-        data = [session_data(session) for session in page.items]
+        data = [stored_session_data(fields) for fields in page.items]
         return EnvelopeResponse(data, meta={"nextCursor": page.next_cursor, "limit": limit})
 
     def destroy(self, request, *args, **kwargs):

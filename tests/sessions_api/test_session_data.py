@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fdbstore.codec import CodecError
 from sessions_api.records import Session
-from sessions_api.serializers import SessionSerializer, iso_utc, session_data
+from sessions_api.repositories import session_fields, sessions
+from sessions_api.serializers import (
+    SessionSerializer,
+    iso_utc,
+    session_data,
+    stored_session_data,
+)
 
 zones = st.sampled_from(
     [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
@@ -17,7 +26,7 @@ zones = st.sampled_from(
 moments = st.datetimes(
     min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30), timezones=zones
 )
-sessions = st.builds(
+records = st.builds(
     Session,
     id=st.uuids(),
     tenant_id=st.uuids(),
@@ -29,15 +38,31 @@ sessions = st.builds(
 )
 
 
-@given(sessions)
+@given(records)
 def test_session_data_equals_the_serializer_output(session):
     assert session_data(session) == dict(SessionSerializer(session).data)
 
 
-@given(st.lists(sessions, max_size=5))
+@given(st.lists(records, max_size=5))
 def test_a_list_of_session_data_equals_the_many_serializer_output(items):
     expected = [dict(row) for row in SessionSerializer(items, many=True).data]
     assert [session_data(s) for s in items] == expected
+
+
+@given(records)
+def test_a_session_read_as_stored_fields_gives_the_same_body(session):
+    fields = session_fields.codec.decode(sessions.codec.encode(session))
+    assert stored_session_data(fields) == session_data(session)
+
+
+def test_stored_fields_not_in_the_current_shape_are_read_through_the_codec():
+    session = _one(datetime(2030, 1, 2, tzinfo=timezone(timedelta(hours=1))))
+    stored = json.loads(sessions.codec.encode(session))
+    extra = json.dumps({**stored, "later_field": 1}).encode()
+    assert stored_session_data(session_fields.codec.decode(extra)) == session_data(session)
+    for damaged in (b"{", b"[]", json.dumps({**stored, "_v": 9}).encode()):
+        with pytest.raises(CodecError):
+            session_fields.codec.decode(damaged)
 
 
 def test_iso_utc_writes_utc_with_a_z_and_drops_zero_microseconds():
