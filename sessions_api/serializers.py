@@ -67,6 +67,14 @@ def iso_utc(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class SessionInputSerializer(StrictInputSerializer):
+    """``SessionSerializer``'s writable fields alone, for validating a create: the same
+    fields and errors, and 2 fields deep-copied per request instead of 7 (~100 µs)."""
+
+    name = SessionSerializer._declared_fields["name"]
+    workspacePath = SessionSerializer._declared_fields["workspacePath"]
+
+
 class SessionListQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         required=False,

@@ -14,6 +14,7 @@ from fdbstore.codec import CodecError
 from sessions_api.records import Session
 from sessions_api.repositories import session_fields, sessions
 from sessions_api.serializers import (
+    SessionInputSerializer,
     SessionSerializer,
     iso_utc,
     session_data,
@@ -76,3 +77,23 @@ def test_iso_utc_writes_utc_with_a_z_and_drops_zero_microseconds():
 
 def _one(moment: datetime) -> Session:
     return Session(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), "n", None, moment, moment)
+
+
+json_values = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+bodies = (
+    st.dictionaries(
+        st.sampled_from(["name", "workspacePath", "id", "tenantId", "createdAt", "other"]),
+        json_values | st.text(min_size=199, max_size=202) | st.lists(json_values, max_size=2),
+    )
+    | st.lists(json_values, max_size=2)
+    | json_values
+)
+
+
+@given(bodies)
+def test_the_input_serializer_validates_exactly_as_the_session_serializer(body):
+    full, inputs = SessionSerializer(data=body), SessionInputSerializer(data=body)
+    assert full.is_valid() == inputs.is_valid()
+    assert full.errors == inputs.errors
+    if not full.errors:
+        assert full.validated_data == inputs.validated_data
