@@ -70,10 +70,15 @@ class OperatorCommand(StoreCommand):
         if not (hasattr(self.stdin, "isatty") and self.stdin.isatty()):
             raise CommandError(f"standard input is not a terminal: {hint}")
 
+    def note(self, message: str, *, ending: str = "\n") -> None:
+        """A line for the person at the terminal, on stderr, unstyled (Django colours
+        whatever else goes to stderr as an error)."""
+        self.stderr.write(message, style_func=_plain, ending=ending)
+        self.stderr.flush()
+
     def ask(self, prompt: str) -> str:
         """One line from standard input, the prompt on stderr; EOF cancels."""
-        self.stderr.write(prompt, ending="")
-        self.stderr.flush()
+        self.note(prompt, ending="")
         line = self.stdin.readline()
         if not line:
             raise EOFError
@@ -82,6 +87,10 @@ class OperatorCommand(StoreCommand):
     def confirm(self, question: str) -> bool:
         """Ask ``question``; True only for the answer ``yes``."""
         return self.ask(f"{question}\nType 'yes' to continue, or 'no' to cancel: ") == "yes"
+
+
+def _plain(text: str) -> str:
+    return text
 
 
 def error_line(exc: ApiError) -> str:

@@ -59,7 +59,7 @@ class Command(OperatorCommand):
     def _interactive(self, email: str):
         self.require_terminal("pass --stdin to read the password from it")
         user = user_find(email=email)
-        self.stderr.write(f"Changing password for {user.email}")
+        self.note(f"Changing password for {user.email}")
         for _ in range(MAX_TRIES):
             first = getpass.getpass("Password: ")
             if not first:
