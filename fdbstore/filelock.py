@@ -28,6 +28,7 @@ descriptor: an inherited descriptor shares the parent's lock.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -44,7 +45,13 @@ _locks: weakref.WeakSet[WriterLock] = weakref.WeakSet()
 
 def _after_fork_in_child() -> None:
     for lock in list(_locks):
+        inherited = lock._fd
         lock._forget()
+        if inherited is not None:
+            # Closing this copy leaves the parent's lock alone: flock drops a
+            # lock only on LOCK_UN or when every copy of the descriptor is closed.
+            with contextlib.suppress(OSError):
+                os.close(inherited)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
