@@ -10,6 +10,8 @@ stderr and exit status 1, with no traceback (used by ``manage.py`` and
 
 from __future__ import annotations
 
+import ctypes.util
+import importlib.util
 import os
 import re
 import sys
@@ -134,6 +136,7 @@ def store(config: dict[str, Any]) -> None:
         )
     if backend == "foundationdb":
         _check_cluster_file(config.get("CLUSTER_FILE") or DEFAULT_CLUSTER_FILE)
+        _check_fdb_client()
     elif backend == "embedded":
         _check_store_path(Path(config["PATH"]))
 
@@ -145,6 +148,22 @@ def _check_cluster_file(path: str) -> None:
         raise ConfigError(f"FDB_CLUSTER_FILE {path} does not exist or is not a file; {hint}")
     if not os.access(file, os.R_OK):
         raise ConfigError(f"FDB_CLUSTER_FILE {path} is not readable by this user; {hint}")
+
+
+def _check_fdb_client() -> None:
+    """Find the binding and its C library the way the binding will, without loading
+    either: the store is opened in each worker after the fork, never in the master."""
+    from fdbstore.backends.foundationdb import INSTALL_HINT
+
+    spec = importlib.util.find_spec("fdb")
+    if spec is None or spec.origin is None:
+        raise ConfigError(f"the foundationdb Python package is missing: {INSTALL_HINT}")
+    beside_binding = Path(spec.origin).parent / "libfdb_c.so"
+    if not beside_binding.exists() and ctypes.util.find_library("fdb_c") is None:
+        raise ConfigError(
+            f"FDB_CLUSTER_FILE is set but the FoundationDB client library (libfdb_c) "
+            f"is not installed: {INSTALL_HINT}"
+        )
 
 
 def _check_store_path(path: Path) -> None:

@@ -7,8 +7,12 @@ environment, as an operator would.
 
 from __future__ import annotations
 
+import ctypes.util
+
 import pytest
 
+from config import checks
+from config.env import ConfigError
 from tests.config.conftest import PYTHON, STRONG_SECRET, clean_env, run
 
 GUNICORN = [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"]
@@ -59,6 +63,22 @@ def test_gunicorn_refuses_a_weak_secret(tmp_path, secret, message):
 def test_gunicorn_refuses_an_invalid_value(tmp_path, bad, message):
     env = clean_env(JWT_SECRET=STRONG_SECRET, FDBSTORE_PATH=str(tmp_path / "s.sqlite3"), **bad)
     assert_one_line_refusal(run(GUNICORN, env), message)
+
+
+def test_a_cluster_without_the_client_library_is_refused_naming_the_package(tmp_path, monkeypatch):
+    # The check looks for libfdb_c as the binding will (beside it, then the
+    # system's library path) without loading it; make both come up empty.
+    cluster_file = tmp_path / "fdb.cluster"
+    cluster_file.write_text("test:test@127.0.0.1:4500\n")
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(checks.Path, "exists", lambda self: False)
+    config = {"BACKEND": "foundationdb", "CLUSTER_FILE": str(cluster_file)}
+    with pytest.raises(ConfigError) as info:
+        checks.store(config)
+    message = str(info.value)
+    assert message.startswith("FDB_CLUSTER_FILE is set but the FoundationDB client library")
+    assert "foundationdb-clients" in message
+    assert "\n" not in message
 
 
 def test_the_entrypoint_refuses_a_non_numeric_worker_count(tmp_path):
