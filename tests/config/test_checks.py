@@ -143,6 +143,7 @@ def test_store_refuses_a_missing_cluster_file(tmp_path):
 def test_store_refuses_an_unreadable_cluster_file(tmp_path, monkeypatch):
     cluster = tmp_path / "fdb.cluster"
     cluster.write_text("docker:docker@127.0.0.1:4500\n")
+    monkeypatch.setattr(checks, "_check_fdb_client", lambda: None)  # as if installed
     checks.store(_store(BACKEND="foundationdb", CLUSTER_FILE=str(cluster)))  # readable: fine
     # Tests may run as root, who can read anything: ask os.access what a normal user gets.
     monkeypatch.setattr(checks.os, "access", lambda path, mode: False)
