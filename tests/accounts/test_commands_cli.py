@@ -19,8 +19,8 @@ from accounts.services import user_create
 from fdbstore.connection import use_database
 from sessions_api.services import session_create
 from tenancy.records import self_tenant_id
-from tests.fdbstore.widgets import open_store
 from tests.support.commands import finish, start_manage
+from tests.support.stores import open_store
 
 ALICE = "alice@example.com"
 NEW_PASSWORD = "a brand new passphrase"

@@ -13,25 +13,12 @@ from pathlib import Path
 import pytest
 
 from config.logging import JsonFormatter
-from fdbstore.backends.embedded import EmbeddedDatabase
-from fdbstore.connection import use_database
-from fdbstore.database import Database
-from fdbstore.layout import ensure_layout
+from tests.support.fixtures import store  # noqa: F401  (a fresh store per test)
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_SECRET = "tests-config-jwt-secret-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 # Loggers whose level the capture lowers to DEBUG, so even debug output is checked.
 CAPTURED_LOGGERS = ("", "django", "django.request", "django.server", "django.security", "coditect")
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Database]:
-    """A new embedded store in ``tmp_path``, installed as the process's database."""
-    db = EmbeddedDatabase(path=str(tmp_path / "store.sqlite3"), synchronous="NORMAL")
-    ensure_layout(db)
-    with use_database(db):
-        yield db
-    db.close()
 
 
 @dataclass

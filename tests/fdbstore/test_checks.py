@@ -9,7 +9,8 @@ from fdb import tuple as fdbtuple
 
 from fdbstore import checks, scan
 from fdbstore.checks import check_repository
-from tests.fdbstore.widgets import RecordingDatabase, open_store, widget, widget_repository
+from tests.fdbstore.widgets import RecordingDatabase, widget, widget_repository
+from tests.support.stores import open_store
 
 OWNER = uuid.UUID("00000000-0000-4000-8000-00000000000a")
 

@@ -23,13 +23,8 @@ from fdbstore.keys import LAYOUT_VERSION, SPACES, keyspace
 from fdbstore.progress import Progress
 from fdbstore.registry import repositories, use_repositories
 from tests.fdbstore.dataset import plant
-from tests.fdbstore.widgets import (
-    RecordingDatabase,
-    fresh_store,
-    open_store,
-    widget,
-    widget_repository,
-)
+from tests.fdbstore.widgets import RecordingDatabase, widget, widget_repository
+from tests.support.stores import fresh_store, open_store
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 

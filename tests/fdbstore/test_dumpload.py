@@ -18,7 +18,8 @@ from fdbstore.connection import use_database
 from fdbstore.dumpfile import entry_line
 from fdbstore.keys import LAYOUT_VERSION, keyspace
 from tests.fdbstore.dataset import ACME, BOB, OTHER, data_pairs, plant
-from tests.fdbstore.widgets import RecordingDatabase, open_store
+from tests.fdbstore.widgets import RecordingDatabase
+from tests.support.stores import open_store
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management import call_command
 
 from fdbstore.keys import LAYOUT_VERSION
-from tests.fdbstore.widgets import fresh_store
+from tests.support.stores import fresh_store
 
 ROOT = Path(__file__).resolve().parents[2]
 

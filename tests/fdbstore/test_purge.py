@@ -6,7 +6,8 @@ import pytest
 from fdb.subspace_impl import Subspace
 
 from fdbstore.purge import purge_space
-from tests.fdbstore.widgets import RecordingDatabase, open_store
+from tests.fdbstore.widgets import RecordingDatabase
+from tests.support.stores import open_store
 
 
 @pytest.fixture

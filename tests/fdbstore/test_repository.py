@@ -12,13 +12,8 @@ from hypothesis import strategies as st
 
 from fdbstore.cursors import InvalidCursor, encode_cursor
 from fdbstore.errors import UniqueViolation
-from tests.fdbstore.widgets import (
-    Recording,
-    all_pairs,
-    open_store,
-    widget,
-    widget_repository,
-)
+from tests.fdbstore.widgets import Recording, all_pairs, widget, widget_repository
+from tests.support.stores import open_store
 
 OWNER = uuid.UUID("00000000-0000-4000-8000-00000000000a")
 OTHER = uuid.UUID("00000000-0000-4000-8000-00000000000b")

@@ -7,7 +7,8 @@ import uuid
 import pytest
 from fdb import tuple as fdbtuple
 
-from tests.fdbstore.widgets import open_store, widget, widget_repository
+from tests.fdbstore.widgets import widget, widget_repository
+from tests.support.stores import open_store
 
 OWNER = uuid.UUID("00000000-0000-4000-8000-00000000000a")
 OTHER = uuid.UUID("00000000-0000-4000-8000-00000000000b")

@@ -8,18 +8,13 @@ shapes without depending on the domain apps' records.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fdb.subspace_impl import Subspace
 
-from fdbstore.backends.embedded import EmbeddedDatabase
 from fdbstore.codec import RecordCodec
-from fdbstore.connection import use_database
 from fdbstore.indexes import Index
-from fdbstore.layout import ensure_layout
 from fdbstore.repository import Repository
 from fdbstore.transaction import ReadOperations, Transaction
 
@@ -54,23 +49,6 @@ def widget_repository() -> WidgetRepository:
 
 def widget(code: str, *, owner: uuid.UUID | None = None, name: str = "w", **kw) -> Widget:
     return Widget(id=uuid.uuid4(), owner=owner or uuid.uuid4(), code=code, name=name, **kw)
-
-
-def open_store(path) -> EmbeddedDatabase:
-    db = EmbeddedDatabase(path=str(path), synchronous="NORMAL")
-    ensure_layout(db)  # as open_database() does
-    return db
-
-
-@contextmanager
-def fresh_store(tmp_path, name: str = "store.sqlite3") -> Iterator[EmbeddedDatabase]:
-    """A new embedded store in ``tmp_path``, installed as the process's handle."""
-    db = open_store(tmp_path / name)
-    try:
-        with use_database(db):
-            yield db
-    finally:
-        db.close()
 
 
 def all_pairs(db, space: Subspace) -> list[tuple[bytes, bytes]]:

@@ -12,10 +12,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.api import clock
-from fdbstore.backends.embedded import EmbeddedDatabase
-from fdbstore.connection import use_database
 from fdbstore.database import Database
-from fdbstore.layout import ensure_layout
+from tests.support.stores import fresh_store
 
 HIGH_RATES = {"login": "100000/min", "register": "100000/min"}
 
@@ -23,11 +21,8 @@ HIGH_RATES = {"login": "100000/min", "register": "100000/min"}
 @pytest.fixture
 def store(tmp_path) -> Iterator[Database]:
     """A new embedded store in ``tmp_path``, installed as the process's database."""
-    db = EmbeddedDatabase(path=str(tmp_path / "store.sqlite3"), synchronous="NORMAL")
-    ensure_layout(db)
-    with use_database(db):
+    with fresh_store(tmp_path) as db:
         yield db
-    db.close()
 
 
 @pytest.fixture
