@@ -114,6 +114,21 @@ def uuid_argument(value: str) -> uuid.UUID:
         raise argparse.ArgumentTypeError(f"{value!r} is not a UUID") from None
 
 
+PAGE_DEFAULT = 100
+PAGE_MAX = 1000
+
+
+def add_paging_arguments(parser: Any, noun: str) -> None:
+    """``--limit`` and ``--cursor`` for a command that prints one page per run."""
+    parser.add_argument(
+        "--limit",
+        type=bounded_int(1, PAGE_MAX),
+        default=PAGE_DEFAULT,
+        help=f"{noun} per page, 1-{PAGE_MAX} (default {PAGE_DEFAULT}).",
+    )
+    parser.add_argument("--cursor", help="The next cursor a previous page printed.")
+
+
 def bounded_int(low: int, high: int):
     """argparse type: an integer in [low, high]."""
 

@@ -6,10 +6,7 @@ from typing import Any
 
 from accounts.selectors import user_list
 from accounts.serializers import UserRecordSerializer
-from config.commands import OperatorCommand, bounded_int, table
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
+from config.commands import OperatorCommand, add_paging_arguments, table
 
 
 class Command(OperatorCommand):
@@ -20,13 +17,7 @@ class Command(OperatorCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument(
-            "--limit",
-            type=bounded_int(1, MAX_LIMIT),
-            default=DEFAULT_LIMIT,
-            help=f"Users per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}).",
-        )
-        parser.add_argument("--cursor", help="The next cursor a previous page printed.")
+        add_paging_arguments(parser, "Users")
 
     def operate(self, *args: Any, limit: int, cursor: str | None, **options: Any) -> None:
         page = user_list(limit=limit, cursor=cursor)

@@ -6,14 +6,11 @@ import uuid
 from typing import Any
 
 from accounts.selectors import user_find
-from config.commands import OperatorCommand, bounded_int, table, uuid_argument
+from config.commands import OperatorCommand, add_paging_arguments, table, uuid_argument
 from sessions_api.selectors import session_list
 from sessions_api.serializers import SessionSerializer
 from tenancy.records import self_tenant_id
 from tenancy.selectors import tenant_get
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
 
 
 class Command(OperatorCommand):
@@ -27,13 +24,7 @@ class Command(OperatorCommand):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--tenant", type=uuid_argument, metavar="UUID", help="Tenant id.")
         which.add_argument("--email", help="A user's email: their personal tenant.")
-        parser.add_argument(
-            "--limit",
-            type=bounded_int(1, MAX_LIMIT),
-            default=DEFAULT_LIMIT,
-            help=f"Sessions per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}).",
-        )
-        parser.add_argument("--cursor", help="The next cursor a previous page printed.")
+        add_paging_arguments(parser, "Sessions")
 
     def operate(
         self,
