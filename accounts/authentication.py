@@ -38,9 +38,7 @@ class BearerTokenAuthentication(JWTStatelessUserAuthentication):
         if raw_token is None:
             return None
         token, principal = self.verified(raw_token)  # one decode, one Principal
-        if token_is_revoked(principal=principal):
-            raise TokenRevoked()
-        return principal, token
+        return _unrevoked(principal), token
 
     def get_raw_token(self, header: bytes) -> bytes | None:
         """The token after ``Bearer`` (any case); None for another scheme."""
@@ -69,10 +67,15 @@ class BearerTokenAuthentication(JWTStatelessUserAuthentication):
         return self.verified(raw_token)[0]
 
     def get_user(self, validated_token: ApiAccessToken) -> Principal:  # type: ignore[override]
-        principal = validated_token.principal()
-        if token_is_revoked(principal=principal):
-            raise TokenRevoked()
-        return principal
+        """simplejwt's hook, kept for callers of the base API; ``authenticate`` skips it."""
+        return _unrevoked(validated_token.principal())
+
+
+def _unrevoked(principal: Principal) -> Principal:
+    """``principal``, unless its token was logged out or voided by a password change."""
+    if token_is_revoked(principal=principal):
+        raise TokenRevoked()
+    return principal
 
 
 @lru_cache(maxsize=VERIFIED_TOKENS)
