@@ -31,7 +31,7 @@ from pathlib import Path
 
 from fdbstore import errors, limits
 from fdbstore.buffered import BufferedTransaction, Mutation
-from fdbstore.conflicts import Range, intersects, unpack_ranges
+from fdbstore.conflicts import Range, intersects, pack_ranges, unpack_ranges
 from fdbstore.database import Database
 from fdbstore.filelock import LockTimeout, WriterLock
 from fdbstore.mutations import apply_add
@@ -278,7 +278,7 @@ class EmbeddedTransaction(BufferedTransaction):
             now = time.time()
             conn.execute(
                 "INSERT INTO commit_log (version, committed_at, ranges) VALUES (?, ?, ?)",
-                (version + 1, now, _pack_ranges(writes)),
+                (version + 1, now, pack_ranges(writes)),
             )
             if self._db.should_prune():
                 conn.execute(
@@ -326,14 +326,6 @@ def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
             f"{path} is not an fdbstore file (it has other tables: {foreign}); "
             "is FDBSTORE_PATH another application's database?"
         )
-
-
-def _pack_ranges(ranges: list[Range]) -> bytes:
-    """``conflicts.pack_ranges`` byte for byte (tuple-layer byte strings), minus
-    the tuple layer's per-item type dispatch, which showed in commit profiles."""
-    return b"".join(
-        b"\x01" + bound.replace(b"\x00", b"\x00\xff") + b"\x00" for span in ranges for bound in span
-    )
 
 
 def _apply_all(conn: sqlite3.Connection, mutations: list[Mutation]) -> None:
