@@ -154,9 +154,8 @@ class BufferedTransaction(Transaction):
         self, begin: bytes, end: bytes, limit: int, reverse: bool, conflict: bool
     ) -> list[KeyValue]:
         self._check_age()
+        limit = _row_limit(limit)
         check_range(begin, end)
-        if limit < 0:
-            raise errors.FDBError(errors.CLIENT_INVALID_OPERATION, "limit must not be negative")
         pairs = self._merged(begin, end, reverse, limit)
         out = list(islice(pairs, limit)) if limit else list(pairs)
         if conflict:
@@ -276,6 +275,16 @@ class BufferedTransaction(Transaction):
 
     def _in_cleared(self, key: bytes) -> bool:
         return any(b <= key < e for b, e in self._cleared)
+
+
+def _row_limit(limit: int) -> int:
+    """FoundationDB's reading of a range's row limit, as 0 for none.
+
+    0 and -1 (the C API's ``ROW_LIMIT_UNLIMITED``) mean no limit; any other
+    negative is 2012, as a 7.3.79 cluster answers."""
+    if limit < -1:
+        raise errors.FDBError(errors.RANGE_LIMITS_INVALID)
+    return max(limit, 0)
 
 
 def _resolve(entry: Entry | None, stored: bytes | None) -> bytes | None:

@@ -53,9 +53,35 @@ class TestOrdering:
         put(db, [(k, b"x") for k in keys])
         assert keys_of(db.transact(lambda tr: tr.get_range(keys[0], keys[2]))) == keys[:2]
 
-    def test_negative_limit_is_rejected(self, db, space):
-        with pytest.raises(errors.FDBError):
-            db.transact(lambda tr: tr.get_range(space.key(), space.key() + b"\xff", limit=-1))
+    # Row limits as a FoundationDB 7.3.79 cluster answers them (issue 15):
+    # 0 and -1 mean no limit, other negatives are 2012, positives that many rows.
+    @pytest.mark.parametrize(("limit", "count"), [(0, 5), (-1, 5), (2, 2), (5, 5), (9, 5)])
+    def test_range_limits_read_as_foundationdb_does(self, db, space, limit, count):
+        keys = [space.pack((i,)) for i in range(5)]
+        put(db, [(k, b"v") for k in keys])
+        b, e = space.range().start, space.range().stop
+
+        def body(tr):
+            return [
+                keys_of(reads.get_range(b, e, limit=limit, reverse=reverse))
+                for reads in (tr, tr.snapshot)
+                for reverse in (False, True)
+            ]
+
+        forward, backward = keys[:count], keys[::-1][:count]
+        assert db.transact(body) == [forward, backward, forward, backward]
+
+    @pytest.mark.parametrize("limit", [-2, -5, -(2**31)])
+    def test_other_negative_limits_are_2012(self, db, space, limit):
+        for snapshot in (False, True):
+
+            def body(tr, snapshot=snapshot):
+                reads = tr.snapshot if snapshot else tr
+                return reads.get_range_startswith(space.key(), limit=limit)
+
+            with pytest.raises(errors.FDBError) as info:
+                db.transact(body)
+            assert (info.value.code, info.value.description) == (2012, "Range limits not valid")
 
 
 class TestReadYourWrites:
@@ -285,6 +311,27 @@ class TestRetryLoop:
             db.transact(body)
         assert info.value.code == 1020
         assert len(calls) == 4  # the first try and three retries
+
+    @pytest.mark.parametrize("code", sorted(errors.RETRY_TABLE))
+    def test_each_code_is_retried_or_raised_as_the_table_says(self, db, space, code):
+        # On FoundationDB the binding's on_error decides: it must agree.
+        k = space.pack(("k",))
+        calls = []
+
+        def body(tr):
+            calls.append(1)
+            tr.set(k, b"%d" % len(calls))
+            if len(calls) == 1:
+                raise errors.FDBError(code)
+
+        if errors.RETRY_TABLE[code].retryable:
+            db.transact(body)
+            assert (len(calls), db.transact(lambda tr: tr.get(k))) == (2, b"2")
+        else:
+            with pytest.raises(errors.FDBError) as info:
+                db.transact(body)
+            assert (info.value.code, len(calls)) == (code, 1)
+            assert db.transact(lambda tr: tr.get(k)) is None
 
     def test_non_retryable_errors_are_not_retried(self, db, space):
         calls = []
