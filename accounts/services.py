@@ -60,7 +60,8 @@ def user_create(
 
     One transaction writes the user, the email index entry, the tenant and the
     membership; a taken email is ``EmailTaken``. The user id is chosen before
-    the retry loop, so a retry after ``commit_unknown_result`` finds its own
+    the retry loop, so a retry after a maybe-committed error (1021
+    ``commit_unknown_result``, 1039 ``cluster_version_changed``) finds its own
     email claim and rewrites the same values: it neither duplicates the user
     nor fails. ``validate_password=False`` skips Django's password validators:
     for the guide's demo account only (``demo_seed``)."""
@@ -242,7 +243,7 @@ def _user_delete_step(
     tr: Transaction, *, user_id: uuid.UUID, tenant_id: uuid.UUID, limit: int, revoke: bool
 ) -> _Step:
     user = users.get(tr, user_id)
-    if user is None:  # deleted meanwhile, or by this step's earlier attempt (1021)
+    if user is None:  # deleted meanwhile, or by this step's earlier attempt (1021/1039)
         return _Step(0, 0, done=True)
     if revoke:
         floor_raise(tr, user_id=user_id)

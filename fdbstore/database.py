@@ -1,8 +1,11 @@
 """The database handle and the retry loop that composes.
 
 ``Database.transact(fn)`` opens a transaction, runs ``fn(tr)``, commits, and
-retries on FoundationDB's retryable errors (1020, 1007, 1021) with backoff, a
-bounded number of times, then raises the last error. ``@transactional`` makes a
+hands every ``FDBError`` to the transaction's ``on_error``, as the binding's
+own loop does: it backs off and resets for a retryable code, and re-raises any
+other. On FoundationDB that is the binding's ``on_error``; on the other
+backends, the table in ``fdbstore/errors.py``. Retries are bounded by
+``retry_limit``; past it the last error is raised. ``@transactional`` makes a
 function accept either a database (it then runs in its own retried
 transaction) or a transaction (it joins it, so functions compose) -- the
 binding's own ``@fdb.transactional`` contract.
@@ -43,7 +46,7 @@ class Database(abc.ABC):
         return None
 
     def transact(self, fn: Callable[[Transaction], T]) -> T:
-        """Run ``fn`` in a committed transaction, retrying retryable errors."""
+        """Run ``fn`` in a committed transaction, retrying what ``on_error`` accepts."""
         tr = self.create_transaction()
         attempts = 0
         while True:
@@ -53,10 +56,13 @@ class Database(abc.ABC):
                 return result
             except errors.FDBError as error:
                 attempts += 1
-                if not error.retryable or attempts > self.retry_limit:
+                try:
+                    if attempts > self.retry_limit:
+                        raise
+                    tr.on_error(error)  # backs off, or raises what it cannot retry
+                except BaseException:
                     tr.reset()
                     raise
-                tr.on_error(error)
             except BaseException:
                 tr.reset()
                 raise

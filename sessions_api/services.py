@@ -21,8 +21,8 @@ def session_create(
 ) -> Session:
     """Create a session in the principal's tenant.
 
-    The id (a UUIDv7) is chosen before the retry loop, so a retry after
-    ``commit_unknown_result`` writes the same keys again: no duplicate. The
+    The id (a UUIDv7) is chosen before the retry loop, so a retry after a
+    maybe-committed error (1021, 1039) writes the same keys again: no duplicate. The
     transaction only writes -- the record and its index entry."""
     now = clock.now()
     session = Session(
@@ -42,7 +42,7 @@ def session_delete(*, principal: Principal, session_id: str) -> None:
     """Delete a session of the principal's tenant: check and delete in one transaction.
 
     If an attempt found the session and the transaction is then retried
-    (``commit_unknown_result``: the delete may have landed), a session that
+    (1021 or 1039, maybe committed: the delete may have landed), a session that
     is gone counts as deleted rather than 404."""
     sid = parse_session_id(session_id)
     seen = False

@@ -17,7 +17,7 @@ def tenant_self_create(
     """Write ``owner_id``'s personal tenant and their owner membership.
 
     Safe to run again with the same arguments: the writes are the same keys
-    and values (the registration retry after ``commit_unknown_result``)."""
+    and values (the registration retry after 1021 or 1039, maybe committed)."""
     tenant = Tenant(
         id=self_tenant_id(owner_id), name=name, kind="personal", owner_id=owner_id, created_at=now
     )

@@ -3,8 +3,12 @@
 ``exception_handler`` is DRF's ``EXCEPTION_HANDLER``; the ``handler*`` views
 below are Django's error views, so a 404 outside a DRF view (an unknown route
 under ``/api``) or a crash in middleware answers with the same envelope.
-Anything unrecognised is a genuine bug: it is logged here, with its
-traceback, and the client gets a 500 envelope without details.
+A store that is busy, recovering or unreachable is a 503 with ``Retry-After``
+(``fdbstore.errors.means_unavailable``: the retryable codes the loop gave up
+on, timeouts, no store); a FoundationDB client-misuse code (2xxx: 2012, 2101,
+...), which no retry cures, is a bug in our code. Anything unrecognised is a
+genuine bug: it is logged here, with its traceback, and the client gets a 500
+envelope without details.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rest_framework.response import Response
 
 from config.api import errors
 from config.api.envelope import error_body
+from fdbstore import errors as store_errors
 from fdbstore.errors import StoreError
 
 logger = logging.getLogger("config.api")
@@ -67,7 +72,7 @@ def as_api_error(exc: BaseException) -> errors.ApiError:
         error = errors.ApiError(str(exc.detail))
         error.status_code, error.default_code = exc.status_code, exc.default_code
         return error
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreError) and store_errors.means_unavailable(exc):
         logger.error("store error answered with 503: %s", exc, exc_info=exc)
         return errors.StoreUnavailable()
     logger.error("unhandled %s answered with 500", type(exc).__name__, exc_info=exc)

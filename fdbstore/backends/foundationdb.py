@@ -77,12 +77,15 @@ def _wrap(fdb: Any, call: Any) -> Any:
     try:
         return call()
     except fdb.FDBError as exc:
-        raise errors.FDBError(
-            exc.code,
-            exc.description.decode()
-            if isinstance(exc.description, bytes)
-            else str(exc.description),
-        ) from None
+        raise _converted(exc) from None
+
+
+def _converted(exc: Any) -> errors.FDBError:
+    """The binding's ``FDBError`` as ours, with its code and description."""
+    description = exc.description
+    if isinstance(description, bytes):
+        description = description.decode()
+    return errors.FDBError(exc.code, str(description))
 
 
 class _Reads(ReadOperations):
@@ -146,8 +149,15 @@ class FoundationDBTransaction(_Reads, Transaction):
         _wrap(self._fdb, lambda: self._tr.commit().wait())
 
     def on_error(self, error: errors.FDBError) -> None:
-        # The binding's on_error backs off, resets, and re-raises what it cannot retry.
-        _wrap(self._fdb, lambda: self._tr.on_error(error.code).wait())
+        # The binding's on_error decides: it backs off and resets for what it
+        # retries (the codes in errors.RETRY_TABLE and any the client adds),
+        # and fails with the code it cannot retry -- raised as the error itself.
+        try:
+            self._tr.on_error(error.code).wait()
+        except self._fdb.FDBError as exc:
+            if exc.code == error.code:
+                raise error from None
+            raise _converted(exc) from None
 
     def reset(self) -> None:
         self._tr.reset()

@@ -6,6 +6,7 @@ import threading
 import uuid
 
 import jwt
+import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -134,23 +135,26 @@ def test_unpaired_surrogates_and_nul_are_400_not_500(api):
     assert response.status_code == 400
 
 
-def test_a_retry_after_commit_unknown_result_neither_duplicates_nor_fails(api, store):
+# Every maybe-committed code (1021 commit_unknown_result, 1039 cluster_version_changed).
+@pytest.mark.parametrize("code", sorted(errors.MAYBE_COMMITTED))
+def test_a_retry_after_commit_unknown_result_neither_duplicates_nor_fails(api, store, code):
     flaky = RecordingDatabase(store)
-    flaky.fail_once(writing=keyspace().users.key(), code=errors.COMMIT_UNKNOWN_RESULT, landed=True)
+    flaky.fail_once(writing=keyspace().users.key(), code=code, landed=True)
     with use_database(flaky):
         response = register(api, "retry@example.com")
 
     assert response.status_code == 201
-    assert ("on_error", errors.COMMIT_UNKNOWN_RESULT) in flaky.operations
+    assert ("on_error", code) in flaky.operations
     user_id = uuid.UUID(response.json()["data"]["user"]["id"])
     users_space = keyspace().users.range()
     rows = store.transact(lambda tr: tr.get_range(users_space.start, users_space.stop))
     assert [users.codec.decode(row.value).id for row in rows] == [user_id]
 
 
-def test_a_retry_after_a_commit_that_did_not_land_creates_the_user(api, store):
+@pytest.mark.parametrize("code", sorted(errors.MAYBE_COMMITTED))
+def test_a_retry_after_a_commit_that_did_not_land_creates_the_user(api, store, code):
     flaky = RecordingDatabase(store)
-    flaky.fail_once(writing=keyspace().users.key(), code=errors.COMMIT_UNKNOWN_RESULT, landed=False)
+    flaky.fail_once(writing=keyspace().users.key(), code=code, landed=False)
     with use_database(flaky):
         response = register(api, "retry@example.com")
     assert response.status_code == 201

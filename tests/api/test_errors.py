@@ -108,15 +108,7 @@ def test_an_unexpected_bug_is_a_500_envelope_without_details_and_is_logged(
     assert any("RuntimeError" in record.getMessage() for record in caplog.records)
 
 
-@pytest.mark.parametrize(
-    "error",
-    [
-        store_errors.StoreUnavailable("no cluster"),
-        store_errors.FDBError(store_errors.TRANSACTION_TIMED_OUT),
-        store_errors.FDBError(store_errors.NOT_COMMITTED),
-    ],
-)
-def test_store_failures_are_a_503_envelope(api, monkeypatch, error):
+def _sessions_list_failing_with(api, monkeypatch, error):
     token = token_of(register(api))
 
     def unreachable():
@@ -124,10 +116,48 @@ def test_store_failures_are_a_503_envelope(api, monkeypatch, error):
 
     monkeypatch.setattr("accounts.selectors.get_database", unreachable)
     monkeypatch.setattr("sessions_api.selectors.get_database", unreachable)
-    response = api.get("/api/v5/sessions", **bearer(token))
+    return api.get("/api/v5/sessions", **bearer(token))
+
+
+# Every code of the retry table but the client-misuse one (2012): retryable
+# codes the loop gave up on, timeouts, cancellation.
+OUTAGE_CODES = sorted(set(store_errors.RETRY_TABLE) - set(store_errors.CLIENT_MISUSE))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        store_errors.StoreUnavailable("no cluster"),
+        store_errors.StoreError("embedded store error: disk I/O error"),
+        *(store_errors.FDBError(code) for code in OUTAGE_CODES),
+    ],
+    ids=lambda error: str(getattr(error, "code", type(error).__name__)),
+)
+def test_store_failures_are_a_503_envelope(api, monkeypatch, error):
+    response = _sessions_list_failing_with(api, monkeypatch, error)
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
     assert error_of(response) == {
         "code": "store_unavailable",
         "message": "The data store is unavailable; try again shortly.",
     }
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        store_errors.CLIENT_INVALID_OPERATION,
+        store_errors.RANGE_LIMITS_INVALID,
+        store_errors.TRANSACTION_TOO_LARGE,
+    ],
+)
+def test_a_client_misuse_code_is_a_logged_bug_not_a_503(api, monkeypatch, caplog, code):
+    # Retrying cannot cure it, so no Retry-After: it is our bug, and logged as one.
+    with caplog.at_level(logging.ERROR, logger="config.api"):
+        response = _sessions_list_failing_with(api, monkeypatch, store_errors.FDBError(code))
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert error_of(response)["code"] == InternalError.default_code
+    assert any(
+        record.exc_info and f"({code})" in str(record.exc_info[1]) for record in caplog.records
+    )

@@ -98,7 +98,7 @@ def test_delete_clears_the_record_and_every_entry(db, repo):
 
 
 def test_inserting_the_same_record_again_is_harmless(db, repo):
-    # A retried transaction (1021) runs its insert twice: it must not violate itself.
+    # A retried transaction (1021, 1039) runs its insert twice: it must not violate itself.
     w = widget("A-1")
     db.transact(lambda tr: repo.insert(tr, w))
     db.transact(lambda tr: repo.insert(tr, w))

@@ -8,7 +8,11 @@ from datetime import timedelta
 import pytest
 
 from config.api import clock
+from fdbstore import errors
+from fdbstore.connection import use_database
+from fdbstore.keys import keyspace
 from tests.support.api import bearer, error_of, register, token_of
+from tests.support.recording import RecordingDatabase
 
 SESSIONS = "/api/v5/sessions"
 
@@ -148,22 +152,18 @@ def test_a_trailing_slash_is_accepted(api, auth):
     assert api.get(f"{SESSIONS}/{created['id']}/", **auth).status_code == 200
 
 
-def test_a_delete_retried_after_commit_unknown_result_that_landed_is_still_204(api, auth, store):
-    from fdbstore import errors
-    from fdbstore.connection import use_database
-    from fdbstore.keys import keyspace
-    from tests.support.recording import RecordingDatabase
-
+@pytest.mark.parametrize("code", sorted(errors.MAYBE_COMMITTED))
+def test_a_delete_retried_after_commit_unknown_result_that_landed_is_still_204(
+    api, auth, store, code
+):
     created = create(api, auth).json()["data"]
     flaky = RecordingDatabase(store)
-    flaky.fail_once(
-        writing=keyspace().sessions.key(), code=errors.COMMIT_UNKNOWN_RESULT, landed=True
-    )
+    flaky.fail_once(writing=keyspace().sessions.key(), code=code, landed=True)
     with use_database(flaky):
         response = api.delete(f"{SESSIONS}/{created['id']}", **auth)
 
     assert response.status_code == 204
-    assert ("on_error", errors.COMMIT_UNKNOWN_RESULT) in flaky.operations
+    assert ("on_error", code) in flaky.operations
     assert api.get(f"{SESSIONS}/{created['id']}", **auth).status_code == 404
 
 
