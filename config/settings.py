@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fdbstore",
     "tenancy",
     "sessions_api",
+    "mcp_server",  # issue 12: the MCP endpoint and `manage.py mcp`
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,8 @@ CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+# MCP (mcp_server/): browser MCP clients send the negotiated protocol revision.
+CORS_ALLOW_HEADERS += ["mcp-protocol-version"]
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]  # readable by browser code
 CORS_PREFLIGHT_MAX_AGE = 3600
 
