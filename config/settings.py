@@ -151,8 +151,9 @@ CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
-# MCP (mcp_server/): browser MCP clients send the negotiated protocol revision.
-CORS_ALLOW_HEADERS += ["mcp-protocol-version"]
+# MCP (mcp_server/): browser MCP clients send the protocol revision, and on 2026-07-28
+# the method and tool name of each request, as headers.
+CORS_ALLOW_HEADERS += ["mcp-protocol-version", "mcp-method", "mcp-name"]
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]  # readable by browser code
 CORS_PREFLIGHT_MAX_AGE = 3600
 
