@@ -2,9 +2,9 @@
 
     python -m bench.mcp_bench [--duration 5] [--rounds 3] [--workers 2] [--connections 8]
 
-Serves the project (REST and MCP on one port: the production server when
-``settings.ASGI_MOUNTS`` mounts the MCP app, else uvicorn on the test harness
-``tests.mcp_server.harness_asgi``) on a fresh embedded store, registers a user
+Serves the project with the production server (``python -m config.server``:
+REST and MCP on one port, ``settings.ASGI_MOUNTS``) on a fresh embedded store
+(synchronous=FULL, the default), registers a user
 with 20 sessions over REST, then drives with wrk, alternating (A B A B ...):
 
 - ``GET /api/v5/sessions/{id}`` against ``tools/call session_get``;
@@ -54,42 +54,10 @@ def http(base: str, method: str, path: str, body=None, token: str = "", headers=
         return json.loads(answer.read() or b"null")
 
 
-def production_mounts_mcp(env: dict[str, str]) -> bool:
-    code = "from django.conf import settings; print(MCP in getattr(settings, 'ASGI_MOUNTS', {}))"
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code.replace("MCP", repr(MCP))],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.stdout.strip() == "True"
-
-
 def start_server(env: dict[str, str], workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
-    if production_mounts_mcp(env):
-        command = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"]
-        which = "production server (config/gunicorn.conf.py, ASGI_MOUNTS)"
-    else:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "tests.mcp_server.harness_asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-        which = "uvicorn on tests.mcp_server.harness_asgi (no ASGI_MOUNTS yet)"
+    command = [sys.executable, "-m", "config.server"]
     with log_path.open("wb") as out:
         process = subprocess.Popen(
             command,
@@ -104,7 +72,7 @@ def start_server(env: dict[str, str], workers: int, log_path: Path) -> tuple[sub
     while time.monotonic() < deadline:
         try:
             http(base, "GET", f"{API}/health")
-            log(f"serving: {which}, {workers} workers")
+            log(f"serving: python -m config.server, {workers} workers")
             return process, base
         except OSError:
             if process.poll() is not None:

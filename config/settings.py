@@ -200,3 +200,7 @@ SERVER_THREADS = env_int("SERVER_THREADS", 4, minimum=1, maximum=256)
 SERVER_REQUEST_TIMEOUT = env_int("SERVER_REQUEST_TIMEOUT", 30, minimum=1)
 SERVER_MAX_PENDING = env_int("SERVER_MAX_PENDING", 256, minimum=1)
 SERVER_MAX_BODY_BYTES = env_int("SERVER_MAX_BODY_BYTES", 128 * 1024 * 1024, minimum=1024)
+
+# --- MCP (issue 12, mcp_server/): the Model Context Protocol endpoint, served by the
+# production server beside the REST API; README "MCP", docs/ARCHITECTURE.md "MCP".
+ASGI_MOUNTS["/api/v5/mcp"] = "mcp_server.asgi.application"

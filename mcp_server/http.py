@@ -13,15 +13,15 @@ reads a byte of the body, this app refuses:
   session to end.
 
 The authenticated principal rides in the ASGI scope's ``state`` to the tools
-(``principal``). One log line per request, as the REST request log writes."""
+(``principal``). Mounted by ``config.router`` (``settings.ASGI_MOUNTS``),
+which adds the request log line, ``X-Request-ID`` and the security headers;
+CORS preflights are answered here."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import time
-import uuid
 from typing import Any
 
 import anyio
@@ -33,15 +33,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from config.api.envelope import error_body
-from config.middleware import _SAFE_ID, REQUEST_ID_HEADER
 from mcp_server import guards
 from mcp_server.auth import Refusal, authenticate
 from mcp_server.principal import SCOPE_KEY
 from mcp_server.server import build_server
 
-logger = logging.getLogger("coditect.request")
 # The SDK logs every stateless request's transport start and end at INFO: noise
-# beside the one request line below.
+# beside the router's one request line.
 for _name in ("mcp.server.streamable_http", "mcp.server.streamable_http_manager"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a file_write's content plus JSON-RPC framing
@@ -68,29 +66,14 @@ class McpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        started = time.perf_counter()
-        request_id = _request_id(scope)
-        status: list[int] = [0]
-
-        async def send_logged(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self._serve(scope, receive, send_logged)
-        finally:
-            _log(scope, status[0], started, request_id)
+        elif scope["type"] == "http":
+            await self._serve(scope, receive, send)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
+        if _tail(scope) not in ("", "/"):
+            await _error(send, 404, "not_found", "The MCP endpoint is the mount path itself.")
+            return
         if not guards.host_allowed(headers.get("host")):
             await _error(send, 421, "invalid_host", "This host name is not served here.")
             return
@@ -110,14 +93,13 @@ class McpEndpoint:
         if isinstance(principal, Refusal):
             await _refuse(send, principal)
             return
-        scope.setdefault("state", {})[SCOPE_KEY] = principal
-        scope["coditect.tenant_id"] = str(principal.tenant_id)
+        scope["state"] = {**scope.get("state", {}), SCOPE_KEY: principal}
         await self._ensure_running()
         await self.manager.handle_request(scope, receive, send)
 
     async def _ensure_running(self) -> None:
-        """Start the SDK's session manager once, in this worker's event loop, after the
-        fork (mounted apps may not get lifespan events)."""
+        """Start the SDK's session manager once in this worker's event loop, after the
+        fork: at lifespan startup, or on the first request if there was none."""
         if self._started is None:
             self._started, self._stop = anyio.Event(), anyio.Event()
             self._runner = asyncio.get_running_loop().create_task(self._run_manager())
@@ -133,6 +115,7 @@ class McpEndpoint:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                await self._ensure_running()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._stop is not None:
@@ -157,13 +140,12 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]}
 
 
-def _request_id(scope: Scope) -> str:
-    for key, value in scope["headers"]:
-        if key == b"x-request-id":
-            incoming = value.decode("latin-1")
-            if _SAFE_ID.match(incoming):
-                return incoming
-    return uuid.uuid4().hex
+def _tail(scope: Scope) -> str:
+    """The path past the mount point (``root_path``, as the router sets it)."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if not root:  # served on its own, not through config.router: the path is ours
+        return ""
+    return path[len(root) :] if path.startswith(root) else path
 
 
 async def _refuse(send: Send, refusal: Refusal) -> None:
@@ -184,28 +166,3 @@ async def _error(
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-def _log(scope: Scope, status: int, started: float, request_id: str) -> None:
-    duration_ms = round((time.perf_counter() - started) * 1000, 2)
-    tenant = scope.get("coditect.tenant_id")
-    fields = {
-        "request_id": request_id,
-        "method": scope.get("method"),
-        "path": scope.get("path"),
-        "status": status,
-        "duration_ms": duration_ms,
-        "tenant_id": tenant,
-    }
-    level = logging.ERROR if status >= 500 else logging.INFO
-    logger.log(
-        level,
-        "%s %s %s %.2fms request_id=%s tenant=%s",
-        fields["method"],
-        fields["path"],
-        status,
-        duration_ms,
-        request_id,
-        tenant or "-",
-        extra=fields,
-    )

@@ -3,77 +3,27 @@ SDK client connected to it with a bearer token."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx2
-import pytest
 from django.conf import settings
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.support.http import call
-from tests.support.server import ROOT, Server, free_port, serve
+from tests.support.server import Server, serve
 
 MCP_PATH = "/api/v5/mcp"
-READY_TIMEOUT_S = 90
-
-
-def production_serves_mcp() -> bool:
-    """True once the production server mounts ASGI apps (``settings.ASGI_MOUNTS``)."""
-    return MCP_PATH in getattr(settings, "ASGI_MOUNTS", {})
 
 
 @contextmanager
 def serve_mcp(env: dict[str, str], log_path: Path) -> Iterator[Server]:
-    """The production server as the README starts it when it mounts the MCP app;
-    until then uvicorn on ``harness_asgi`` (Django plus the MCP app)."""
-    if production_serves_mcp():
-        with serve(env, log_path) as server:
-            yield server
-        return
-    port = free_port()
-    env = {**env, "PORT": str(port)}
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "tests.mcp_server.harness_asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log_path, env)
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"uvicorn exited:\n{server.log_tail()}")
-            with suppress(OSError):
-                if call(server.base_url, "GET", "/api/v5/health", timeout=5).status == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"uvicorn did not answer:\n{server.log_tail()}")
+    """The production server as the README starts it (``python -m config.server``),
+    which mounts the MCP endpoint at ``/api/v5/mcp`` (``settings.ASGI_MOUNTS``)."""
+    assert settings.ASGI_MOUNTS.get(MCP_PATH) == "mcp_server.asgi.application"
+    with serve(env, log_path) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @asynccontextmanager
