@@ -23,11 +23,13 @@ def set_stdio_principal(principal: Principal) -> None:
 
 
 def principal_of(ctx: Any) -> Principal:
-    """The principal of the request ``ctx`` (an SDK ``Context``) belongs to.
+    """The principal of the request ``ctx`` (an SDK ``Context``, or the low-level
+    ``ServerRequestContext``) belongs to.
 
     Raises ``LookupError`` when there is none: the HTTP entry refuses
     unauthenticated requests before this could happen, so it means a bug."""
-    request = getattr(ctx.request_context, "request", None)
+    request_context = ctx.request_context if hasattr(ctx, "mcp_server") else ctx
+    request = getattr(request_context, "request", None)
     if request is not None:
         principal = request.scope.get("state", {}).get(SCOPE_KEY)
         if isinstance(principal, Principal):

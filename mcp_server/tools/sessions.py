@@ -30,7 +30,7 @@ SessionId = Annotated[
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
 
 
-def _validated(serializer_class: type, data: dict[str, Any]) -> dict[str, Any]:
+def validated(serializer_class: type, data: dict[str, Any]) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
         raise ValidationError(serializer.errors)
@@ -65,7 +65,7 @@ def sessions_list(
     query: dict[str, Any] = {"limit": limit}
     if cursor:
         query["cursor"] = cursor
-    _validated(SessionListQuerySerializer, query)
+    validated(SessionListQuerySerializer, query)
     page = session_list(
         tenant_id=principal.tenant_id, limit=limit, cursor=cursor or None, fields=True
     )
@@ -86,7 +86,7 @@ def session_create_tool(
     data: dict[str, Any] = {"name": name}
     if workspacePath is not None:
         data["workspacePath"] = workspacePath
-    fields = _validated(SessionInputSerializer, data)
+    fields = validated(SessionInputSerializer, data)
     return session_data(session_create(principal=principal, **fields))  # type: ignore[return-value]
 
 

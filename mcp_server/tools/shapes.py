@@ -36,3 +36,51 @@ class SessionPage(TypedDict):
 class Deleted(TypedDict):
     deleted: bool
     id: str
+
+
+class FileData(TypedDict):
+    path: str
+    name: str
+    type: str
+    size: int
+    etag: str | None
+    contentType: str | None
+    updatedAt: str
+    uri: str | None
+
+
+class FilePage(TypedDict):
+    files: list[FileData]
+    nextCursor: str | None
+    limit: int
+
+
+class DeletedFile(TypedDict):
+    deleted: bool
+    path: str
+
+
+class FileChunk(TypedDict):
+    path: str
+    size: int
+    offset: int
+    length: int
+    nextOffset: int | None
+    contentType: str
+    etag: str | None
+    encoding: str
+    uri: str
+
+
+class SearchMatch(TypedDict):
+    path: str
+    line: int | None
+    text: str | None
+
+
+class SearchResult(TypedDict):
+    matches: list[SearchMatch]
+    scannedFiles: int
+    complete: bool
+    nextCursor: str | None
+    note: str | None
