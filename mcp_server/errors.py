@@ -22,9 +22,14 @@ def message_of(exc: BaseException) -> str:
     """One line for a model: the API's message, then its field errors if any."""
     error = as_api_error(exc)
     text = error.message.rstrip(".")
-    if isinstance(error.details, dict) and error.details:
-        fields = "; ".join(f"{name}: {_join(value)}" for name, value in error.details.items())
-        text = f"{text}: {fields}"
+    if isinstance(error.details, dict):
+        fields = [
+            f"{name}: {_join(value).rstrip('.')}"
+            for name, value in error.details.items()
+            if name != "rule" and _join(value).rstrip(".") not in text  # no echo of the message
+        ]
+        if fields:
+            text = f"{text}: {'; '.join(fields)}"
     return text
 
 
