@@ -8,11 +8,14 @@ What one run does (README, "Benchmarks"; figures in docs/BENCHMARKS.md):
    a separate process through the project's own services (``bench.seed``):
    a tenant with 20 sessions, tenants with 10, 1,000 and 100,000 sessions, a
    tenant that receives the POSTs, and a user that logs in;
-2. starts the production WSGI app (``config.wsgi``) under gunicorn with a fixed
-   worker count, logs the users in over HTTP, and sends each scenario's request
-   once to capture the response (status, headers, body);
+2. starts the project on its production server (``python -m config.server``:
+   granian serving ``config.asgi``; ``--server`` picks another for the
+   comparison) with a fixed worker count, logs the users in over HTTP, and
+   sends each scenario's request once to capture the response (status,
+   headers, body);
 3. starts the floor (``bench.floor``: Django with no DRF, no authentication, no
-   store, no middleware) under the same gunicorn settings, answering each of
+   store, no middleware) under gunicorn sync with the same worker count (the
+   conventional deployment the ratios are read against), answering each of
    those requests with the captured bytes, and checks it does;
 4. per scenario, after a warm-up, drives project then floor with wrk
    (A B A B ..., ``--rounds`` times), and prints requests per second, p50 and
@@ -41,7 +44,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.servers import ROOT, Server, ServerSettings, start_gunicorn
+from bench.servers import KINDS, ROOT, Server, ServerSettings, start_server
 from bench.wrkrun import Request, WrkResult, run_wrk, wrk_binary
 
 API = "/api/v5"
@@ -416,8 +419,7 @@ def report(
         f"API benchmark, {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"machine: {machine()} (shared and noisy: ratios count, absolute figures do not)",
         f"command: {command}",
-        f"server: {settings.describe()}, same for project and floor; store: embedded "
-        "(SQLite WAL), synchronous=FULL",
+        f"servers: {settings.describe()}; store: embedded (SQLite WAL), synchronous=FULL",
         f"load: wrk {args.wrk_threads} thread(s), {args.connections} connections, "
         f"{args.duration:g} s per run, {args.rounds} rounds (each: every scenario, "
         "project then floor), "
@@ -469,9 +471,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run (5)")
     parser.add_argument("--rounds", type=int, default=3, help="project/floor alternations (3)")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per server (1)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both (2)")
-    parser.add_argument("--worker-class", default=None, help="gunicorn worker class for both")
-    parser.add_argument("--threads", type=int, default=None, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes for both (2)")
+    parser.add_argument(
+        "--server",
+        default="production",
+        choices=sorted(KINDS),
+        help="the project's server (production: python -m config.server)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="Django threads per project worker (4)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument(
@@ -484,11 +493,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--record", action="store_true", help="write the report into docs/BENCHMARKS.md (API)"
     )
-    parser.add_argument(
-        "--no-gunicorn-config",
-        action="store_true",
-        help="ignore config/gunicorn.conf.py (both servers then use gunicorn's defaults)",
-    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.warmup = 2.0, 1, 1.0
@@ -499,22 +503,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def server_settings(args: argparse.Namespace, env: dict[str, str]) -> ServerSettings:
-    """The production config's values, with the harness's fixed worker settings on top."""
-    config = ROOT / "config" / "gunicorn.conf.py"
-    values: dict[str, object] = {}
-    if config.exists() and not args.no_gunicorn_config:
-        values = python_json(["bench.gunicorn_settings", str(config)], env, timeout=60)
-    threads = args.threads or int(str(values.get("threads", 1)))
-    default_class = "gthread" if threads > 1 else "sync"
-    worker_class = args.worker_class or str(values.get("worker_class", default_class))
-    return ServerSettings(
-        workers=args.workers,
-        worker_class=worker_class,
-        threads=threads,
-        config_file=str(config) if values else None,
-        file_values=values,
-    )
+def server_settings(args: argparse.Namespace) -> ServerSettings:
+    return ServerSettings(workers=args.workers, threads=args.threads, kind=args.server)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -530,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     all_scenarios = [s for s in scenarios(args.sizes) if not args.only or s.name in args.only]
     outcomes = [Outcome(s) for s in all_scenarios]
     env = project_env(store_path, args)
-    settings = server_settings(args, env)
+    settings = server_settings(args)
     log(f"run directory {run_dir.relative_to(ROOT)}; {settings.describe()}")
 
     started = time.monotonic()
@@ -541,10 +531,9 @@ def main(argv: list[str] | None = None) -> int:
 
     servers: list[Server] = []
     try:
-        project = start_gunicorn(
+        project = start_server(
             "project",
-            "config.wsgi:application",
-            settings.project_args(),
+            settings.project_command,
             settings.workers,
             env,
             run_dir,
@@ -561,10 +550,9 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"skip {outcome.scenario.name}: {captured.status} {captured.body[:200]!r}")
         responses_path = run_dir / "floor_responses.json"
         write_floor_responses(responses_path, outcomes)
-        floor = start_gunicorn(
+        floor = start_server(
             "floor",
-            "bench.floor.wsgi:application",
-            settings.floor_args(),
+            settings.floor_command,
             settings.workers,
             floor_env(responses_path),
             run_dir,
