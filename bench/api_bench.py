@@ -58,6 +58,7 @@ THROTTLE_ENV = {
     "THROTTLE_REGISTER_RATE": "1000000/min",
 }
 BENCH_JWT_SECRET = "bench-jwt-secret-" + "x" * 48
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ class Scenario:
 def scenarios(sizes: list[int]) -> list[Scenario]:
     out = [
         Scenario(
-            "list", "GET /sessions (20 in tenant)", "GET", f"{API}/sessions", "list", None, 0.6
+            "list", "GET /sessions (20 in tenant)", "GET", f"{API}/sessions", "list", None, 0.8
         ),
         Scenario(
-            "get", "GET /sessions/{id}", "GET", f"{API}/sessions/{{session_id}}", "list", None, 0.6
+            "get", "GET /sessions/{id}", "GET", f"{API}/sessions/{{session_id}}", "list", None, 1.0
         ),
         Scenario(
             "create",
@@ -89,7 +90,7 @@ def scenarios(sizes: list[int]) -> list[Scenario]:
             f"{API}/sessions",
             "create",
             {"name": "Bench session", "workspacePath": "/workspace/bench"},
-            0.4,
+            0.5,
         ),
         Scenario(
             "login",
@@ -100,7 +101,7 @@ def scenarios(sizes: list[int]) -> list[Scenario]:
             {"email": "", "password": ""},  # filled from the seed manifest
             duration_factor=3.0,
         ),
-        Scenario("health", "GET /health", "GET", f"{API}/health", None),
+        Scenario("health", "GET /health", "GET", f"{API}/health", None, None, 1.0),
     ]
     # The scaling scenarios all ask for the same page size, so they differ only
     # in how many sessions the tenant holds.
@@ -132,6 +133,9 @@ class Outcome:
     skipped: str | None = None
     project: list[WrkResult] = field(default_factory=list)
     floor: list[WrkResult] = field(default_factory=list)
+    # Workers' CPU (user + system, all threads) per request, in ms, for each run.
+    project_cpu: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -312,10 +316,17 @@ def drive(
                 for server in (project, floor):
                     run_wrk(server.base_url, request, duration_s=args.warmup, **load)
                     server.wait_idle()
-            for server, results in ((project, outcome.project), (floor, outcome.floor)):
+            runs = (
+                (project, outcome.project, outcome.project_cpu),
+                (floor, outcome.floor, outcome.floor_cpu),
+            )
+            for server, results, cpu in runs:
+                ticks = server.cpu_ticks()
                 result = run_wrk(server.base_url, request, duration_s=duration, **load)
                 results.append(result)
                 server.wait_idle()
+                used_ms = (server.cpu_ticks() - ticks) * 1000 / CLOCK_TICKS
+                cpu.append(used_ms / result.requests if result.requests else float("nan"))
                 log(
                     f"{name:<12} round {round_no} {server.name:<7} {_rps(result.rps):>8} req/s  "
                     f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:7.2f} ms  "
@@ -338,13 +349,13 @@ def loadavg() -> str:
 def table(outcomes: list[Outcome]) -> list[str]:
     lines = [
         "| scenario | project req/s | p50 ms | p99 ms | non-2xx | floor req/s | p50 ms "
-        "| p99 ms | project ÷ floor | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| p99 ms | project ÷ floor | target | CPU ms/req project, floor | floor ÷ project CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for outcome in outcomes:
         sc = outcome.scenario
         if outcome.captured is None or not outcome.project:
-            lines.append(f"| {sc.label} | n/a: {outcome.skipped} | | | | | | | | |")
+            lines.append(f"| {sc.label} | n/a: {outcome.skipped} | | | | | | | | | | |")
             continue
         p, f = outcome.project, outcome.floor
         p_rps, f_rps = median([r.rps for r in p]), median([r.rps for r in f])
@@ -359,7 +370,9 @@ def table(outcomes: list[Outcome]) -> list[str]:
             f"| {sc.label} | {_rps(p_rps)} | {median([r.p50_ms for r in p]):.2f} "
             f"| {median([r.p99_ms for r in p]):.2f} | {non2xx_text} | {_rps(f_rps)} "
             f"| {median([r.p50_ms for r in f]):.2f} | {median([r.p99_ms for r in f]):.2f} "
-            f"| {ratio:.2f} | {target} |"
+            f"| {ratio:.2f} | {target} | {median(outcome.project_cpu):.2f}, "
+            f"{median(outcome.floor_cpu):.2f} "
+            f"| {median(outcome.floor_cpu) / median(outcome.project_cpu):.2f} |"
         )
     return lines
 
@@ -426,6 +439,9 @@ def report(
         f"{args.warmup:g} s warm-up each (login runs {3:g}x longer); figures are medians "
         f"over rounds; load average (1, 5, 15 min) at start {args.load_start}, "
         f"at end {loadavg()}",
+        "CPU ms/req: the workers' user + system CPU (every thread) during a run ÷ its "
+        "requests, median over rounds; it moves far less with the shared machine's load "
+        "than req/s, and floor ÷ project CPU is the throughput ratio a CPU-bound run would show",
         "",
         *table(outcomes),
         "",
