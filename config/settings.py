@@ -183,3 +183,7 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
+
+# -- Organisation tenants (issue 10) ------------------------------------------------
+# Invitation codes expire this many days after they are made (1 to 365).
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1, maximum=365)
