@@ -33,6 +33,7 @@ from fdbstore.errors import UniqueViolation
 from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
 from sessions_api.services import tenant_sessions_delete
+from tenancy.errors import ApiKeyNotAllowed, TenantNotFound
 from tenancy.records import OWNER, self_tenant_id
 from tenancy.services import tenant_delete, tenant_self_create, user_memberships_delete
 
@@ -131,11 +132,13 @@ def _password_hash_replace(tr: Transaction, *, user_id: uuid.UUID, old: str, new
         users.update(tr, current, dataclasses.replace(current, password_hash=new))
 
 
-def _issue(account: Account, *, jti: uuid.UUID | None = None) -> AuthResult:
+def _issue(
+    account: Account, *, jti: uuid.UUID | None = None, tenant_id: uuid.UUID | None = None
+) -> AuthResult:
     user = account.user
     token = ApiAccessToken.issue(
         user_id=user.id,
-        tenant_id=self_tenant_id(user.id),
+        tenant_id=tenant_id or self_tenant_id(user.id),
         email=user.email,
         now=clock.now(),
         jti=jti,
@@ -143,8 +146,25 @@ def _issue(account: Account, *, jti: uuid.UUID | None = None) -> AuthResult:
     return AuthResult(token=str(token), account=account)
 
 
+def tenant_switch(*, principal: Principal, tenant_id: uuid.UUID) -> AuthResult:
+    """A fresh token acting in ``tenant_id``, for a member of it (``TenantNotFound``
+    otherwise, as for any tenant the caller cannot see). The user, their membership
+    and their token floor are one batched read; the jti sorts after the floor."""
+    if principal.api_key_id is not None:
+        raise ApiKeyNotAllowed()
+    started = clock.now()
+    account, floor = get_database().transact(
+        lambda tr: user_account_and_floor(tr, user_id=principal.user_id, tenant_id=tenant_id)
+    )
+    if account is None:
+        raise TenantNotFound()
+    return _issue(account, jti=token_jti(started=started, floor_ms=floor), tenant_id=tenant_id)
+
+
 def user_logout(*, principal: Principal) -> None:
     """Revoke the presented token for the rest of its life (idempotent)."""
+    if principal.api_key_id is not None:
+        raise ApiKeyNotAllowed("An API key is revoked by deleting it, not by logging out.")
     get_database().transact(
         lambda tr: token_revoke(tr, jti=principal.jti, expires_at=principal.expires_at)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fdb import tuple as fdbtuple
@@ -20,7 +21,7 @@ from fdbstore.keys import keyspace
 from fdbstore.repository import Page
 from fdbstore.transaction import ReadOperations, key_after
 from tenancy.access import require, role_in
-from tenancy.errors import TenantNotFound
+from tenancy.errors import MemberNotFound, TenantNotFound
 from tenancy.permissions import Action
 from tenancy.records import ApiKey, Invitation, Membership, Tenant
 from tenancy.repositories import api_keys, invitations, memberships, tenants
@@ -44,6 +45,20 @@ def membership_role(tr: ReadOperations, *, user_id: uuid.UUID, tenant_id: uuid.U
     """Return ``user_id``'s role in ``tenant_id``, or None when not a member."""
     membership = memberships.get(tr, user_id, tenant_id)
     return None if membership is None else membership.role
+
+
+def member_get(*, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Member:
+    """The membership and its user; ``MemberNotFound`` otherwise (one batched read)."""
+
+    def read(tr: ReadOperations) -> Member:
+        raw_membership, raw_user = tr.get_many(
+            [memberships.key((user_id, tenant_id)), users.key((user_id,))]
+        )
+        if raw_membership is None or raw_user is None:
+            raise MemberNotFound()
+        return Member(memberships.codec.decode(raw_membership), users.codec.decode(raw_user))
+
+    return get_database().transact(read)
 
 
 def tenant_get(*, tenant_id: uuid.UUID) -> Tenant:
@@ -141,6 +156,13 @@ invitation_list: Any = _listing(invitations, Action.INVITE)
 class KeyView:
     key: ApiKey
     last_used_ms: int | None
+    secret: str | None = None  # only when just created
+
+    @property
+    def last_used(self) -> datetime | None:
+        if self.last_used_ms is None:
+            return None
+        return datetime.fromtimestamp(self.last_used_ms / 1000, tz=UTC)
 
 
 def api_key_list(
