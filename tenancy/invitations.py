@@ -21,7 +21,7 @@ from config.api import clock
 from config.api.ids import epoch_ms
 from fdbstore.connection import get_database
 from fdbstore.purge import PurgeCount
-from fdbstore.transaction import Transaction
+from fdbstore.transaction import Transaction, key_after
 from tenancy import secrets
 from tenancy.access import require
 from tenancy.errors import (
@@ -123,13 +123,13 @@ def invitations_purge(*, dry_run: bool = False, batch_size: int | None = None) -
     """Delete invitations past their expiry, oldest first, through the expiry index:
     one bounded range read and one batched read per transaction."""
     size = batch_size or 500
-    until = epoch_ms(clock.now())
-    scanned = purged = 0
+    space = invitations.index("by_expiry").space()
+    begin, end = space.range().start, space.pack((epoch_ms(clock.now()),))
+    total = 0
     while True:
 
-        def batch(tr: Transaction) -> int:
-            space = invitations.index("by_expiry").space()
-            rows = tr.get_range(space.range().start, space.pack((until,)), limit=size)
+        def batch(tr: Transaction, b: bytes = begin) -> list:
+            rows = tr.get_range(b, end, limit=size)
             found = invitations.get_many(tr, [fdbtuple.unpack(row.value) for row in rows])
             for row, invitation in zip(rows, found, strict=True):
                 if dry_run:
@@ -138,9 +138,10 @@ def invitations_purge(*, dry_run: bool = False, batch_size: int | None = None) -
                     tr.clear(row.key)  # an orphaned entry: nothing else to delete
                 else:
                     invitations.delete(tr, invitation)
-            return len(rows)
+            return rows
 
-        count = get_database().transact(batch)
-        scanned, purged = scanned + count, purged + count
-        if count < size or dry_run:
-            return PurgeCount(scanned, purged)
+        rows = get_database().transact(batch)
+        total += len(rows)
+        if len(rows) < size:
+            return PurgeCount(total, total)
+        begin = key_after(rows[-1].key)

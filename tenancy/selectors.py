@@ -183,3 +183,18 @@ def api_key_list(
 
 
 __all__ = ["Invitation", "api_key_list", "invitation_list", "member_list", "tenant_list"]
+
+
+def tenant_page(*, limit: int, cursor: str | None = None) -> Page[Tenant]:
+    """One page of every tenant in id order (operators: ``listtenants``): one range read."""
+    check_cursor(cursor)
+
+    def read(tr: ReadOperations) -> Page[Tenant]:
+        span = tenants.space.range()
+        begin = span.start if cursor is None else key_after(tenants.key(decode_cursor(cursor)))
+        rows = tr.get_range(begin, span.stop, limit=limit + 1)
+        more, rows = len(rows) > limit, rows[:limit]
+        items = [tenants.codec.decode(row.value) for row in rows]
+        return Page(items, encode_cursor((items[-1].id,)) if more and items else None)
+
+    return get_database().transact(read)

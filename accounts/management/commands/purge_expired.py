@@ -9,6 +9,7 @@ from config.api.throttling import throttle_counters_purge
 from config.commands import OperatorCommand, bounded_int
 from fdbstore import scan
 from fdbstore.purge import PurgeCount
+from tenancy.invitations import invitations_purge
 
 
 class Command(OperatorCommand):
@@ -16,7 +17,8 @@ class Command(OperatorCommand):
         "Clear what no longer does anything: revocations of logged-out tokens past their "
         "expiry, token floors (password changes, revoke_tokens, deleted users) older than "
         f"{FLOOR_KEPT.total_seconds() / 3600:g} hours, and throttle counters whose window "
-        "has ended. The store is walked in bounded batches, one short transaction each, "
+        "has ended, and invitations past their expiry. The store is walked in bounded "
+        "batches, one short transaction each, "
         "so it is safe on a live store and on any size. Run it daily (cron)."
     )
 
@@ -37,12 +39,14 @@ class Command(OperatorCommand):
             "revokedTokens": revocations.revoked_tokens,
             "tokenFloors": revocations.token_floors,
             "throttleCounters": throttle_counters_purge(dry_run=dry_run, batch_size=batch_size),
+            "invitations": invitations_purge(dry_run=dry_run, batch_size=batch_size),
         }
         verb = "would clear" if dry_run else "cleared"
         labels = {
             "revokedTokens": "revoked tokens",
             "tokenFloors": "token floors",
             "throttleCounters": "throttle counters",
+            "invitations": "invitations",
         }
         self.emit(
             {"dryRun": dry_run, **{name: _json(count) for name, count in counts.items()}},
