@@ -115,12 +115,18 @@ def organization_delete(
     """Delete an organisation (owner only): its sessions (through the sessions
     service, so their hooks run), API keys, invitations, memberships and record.
 
-    Each transaction checks the caller is still its owner and deletes at most
-    ``batch_size`` records of a kind; interrupted, running it again finishes."""
+    The first transaction checks the caller is its owner (and refuses a personal
+    tenant); each deletes at most ``batch_size`` records of a kind. Memberships go
+    last, the caller's possibly among the first of them, so later steps do not
+    re-check: the deletion was authorised. Interrupted before the memberships, it
+    can be run again by the owner; after, by an operator (``tenant_purge_step``)."""
     sessions = members = transactions = 0
     while True:
+        check = transactions == 0
         step = get_database().transact(
-            lambda tr: _delete_step(tr, principal=principal, tenant_id=tenant_id, limit=batch_size)
+            lambda tr, check=check: _delete_step(
+                tr, principal=principal, tenant_id=tenant_id, limit=batch_size, check=check
+            )
         )
         transactions += 1
         sessions, members = sessions + step[0], members + step[1]
@@ -129,14 +135,15 @@ def organization_delete(
 
 
 def _delete_step(
-    tr: Transaction, *, principal: Principal, tenant_id: uuid.UUID, limit: int
+    tr: Transaction, *, principal: Principal, tenant_id: uuid.UUID, limit: int, check: bool
 ) -> tuple[int, int, bool]:
-    require(tr, principal=principal, tenant_id=tenant_id, action=Action.DELETE)
-    tenant = tenants.get(tr, tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
-    if tenant.kind != ORGANIZATION:
-        raise PersonalTenant("A personal tenant goes with its user (manage.py deleteuser).")
+    if check:
+        require(tr, principal=principal, tenant_id=tenant_id, action=Action.DELETE)
+        tenant = tenants.get(tr, tenant_id)
+        if tenant is None:
+            raise TenantNotFound()
+        if tenant.kind != ORGANIZATION:
+            raise PersonalTenant("A personal tenant goes with its user (manage.py deleteuser).")
     return tenant_purge_step(tr, tenant_id=tenant_id, limit=limit)
 
 
