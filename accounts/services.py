@@ -32,6 +32,7 @@ from fdbstore.database import transactional
 from fdbstore.errors import UniqueViolation
 from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
+from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
 from tenancy.errors import ApiKeyNotAllowed, TenantNotFound
 from tenancy.records import OWNER, self_tenant_id
@@ -248,6 +249,7 @@ def user_delete(*, email: str, batch_size: int = DELETE_BATCH) -> UserDeletion:
         transactions += 1
         sessions, memberships = sessions + step.sessions, memberships + step.memberships
         if step.done:
+            sessions_deleted_committed()  # their files etc.: sessions_api/hooks.py
             return UserDeletion(user, tenant_id, sessions, memberships, transactions)
 
 

@@ -16,6 +16,7 @@ from accounts.records import Principal
 from config.api import clock
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
+from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
 from tenancy.access import require
 from tenancy.errors import PersonalTenant, TenantNotFound
@@ -131,6 +132,8 @@ def organization_delete(
         transactions += 1
         sessions, members = sessions + step[0], members + step[1]
         if not step[2]:
+            if sessions:
+                sessions_deleted_committed()  # their files etc.: sessions_api/hooks.py
             return TenantDeletion(tenant_id, sessions, members, transactions)
 
 
