@@ -62,12 +62,14 @@ def _keep_an_owner(tr: ReadOperations, target: Membership) -> None:
 
 
 def member_role_change(
-    *, principal: Principal, tenant_id: uuid.UUID, user_id: uuid.UUID, role: str
+    *, principal: Principal, tenant_id: uuid.UUID, user_id: uuid.UUID, role: str | None
 ) -> Membership:
+    """Set ``user_id``'s role (``None`` changes nothing) under the permission table."""
+
     def change(tr: Transaction) -> Membership:
         actor = role_in(tr, principal=principal, tenant_id=tenant_id)
         target = _organization_member(tr, tenant_id=tenant_id, user_id=user_id)
-        if target.role == role:
+        if role is None or target.role == role:
             return target
         if user_id == principal.user_id and RANK[role] > RANK[actor]:
             raise PermissionDenied("Nobody raises their own role.")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from rest_framework import serializers
 
+from config.api import clock
 from config.api.fields import EmailField, TextField
 from config.api.strict import StrictInputSerializer
 from tenancy.records import KINDS, ROLES
@@ -11,6 +14,7 @@ from tenancy.secrets import MAX_SECRET
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_KEY_DAYS = 3650
 ROLE_HELP = "owner, admin or member (tenancy/permissions.py)."
 
 
@@ -19,11 +23,6 @@ class PageQuerySerializer(serializers.Serializer):
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
     )
     cursor = TextField(required=False, allow_blank=True, max_length=512)
-
-
-class PageMetaSerializer(serializers.Serializer):
-    nextCursor = serializers.CharField(allow_null=True)
-    limit = serializers.IntegerField()
 
 
 class TenantInputSerializer(StrictInputSerializer):
@@ -40,8 +39,16 @@ class TenantSerializer(serializers.Serializer):
     createdAt = serializers.DateTimeField(source="tenant.created_at")
 
 
+class TenantPatchSerializer(StrictInputSerializer):
+    """A PATCH: every field optional; an empty body changes nothing."""
+
+    name = TextField(max_length=200, required=False)
+
+
 class RoleInputSerializer(StrictInputSerializer):
-    role = serializers.ChoiceField(choices=list(ROLES), help_text=ROLE_HELP)
+    """A PATCH of a member: ``role`` optional; an empty body changes nothing."""
+
+    role = serializers.ChoiceField(choices=list(ROLES), help_text=ROLE_HELP, required=False)
 
 
 class MemberSerializer(serializers.Serializer):
@@ -80,7 +87,25 @@ class SwitchTenantInputSerializer(StrictInputSerializer):
 class ApiKeyInputSerializer(StrictInputSerializer):
     name = TextField(max_length=200)
     role = serializers.ChoiceField(choices=list(ROLES), help_text=ROLE_HELP)
-    expiresAt = serializers.DateTimeField(required=False, allow_null=True)
+    expiresAt = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=f"In the future, at most {MAX_KEY_DAYS} days ahead; null or absent: never.",
+    )
+
+    def validate_expiresAt(self, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            raise serializers.ValidationError("This date is out of range.") from None
+        now = clock.now()
+        if not now < value <= now + timedelta(days=MAX_KEY_DAYS):
+            raise serializers.ValidationError(
+                f"Must be in the future, at most {MAX_KEY_DAYS} days ahead."
+            )
+        return value
 
 
 class ApiKeySerializer(serializers.Serializer):

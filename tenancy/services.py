@@ -61,16 +61,19 @@ def organization_create(*, owner_id: uuid.UUID, name: str) -> tuple[Tenant, Memb
     return tenant, membership
 
 
-def tenant_rename(*, principal: Principal, tenant_id: uuid.UUID, name: str) -> tuple[Tenant, str]:
-    """Rename the tenant (admin+); return it and the caller's role."""
+def tenant_rename(
+    *, principal: Principal, tenant_id: uuid.UUID, name: str | None
+) -> tuple[Tenant, str]:
+    """Rename the tenant (admin+; ``None`` changes nothing); return it and the caller's role."""
 
     def rename(tr: Transaction) -> tuple[Tenant, str]:
         role = require(tr, principal=principal, tenant_id=tenant_id, action=Action.RENAME)
         current = tenants.get(tr, tenant_id)
         if current is None:
             raise TenantNotFound()
-        renamed = dataclasses.replace(current, name=name)
-        tenants.update(tr, current, renamed)
+        renamed = current if name is None else dataclasses.replace(current, name=name)
+        if renamed != current:
+            tenants.update(tr, current, renamed)
         return renamed, role
 
     return get_database().transact(rename)

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from config.api.envelope import EnvelopeResponse
 from config.api.routers import HTTP_METHODS
 from config.api.schema import envelope, errors
+from sessions_api.serializers import PageMetaSerializer
 from tenancy import apikeys, invitations, members, selectors, services
 from tenancy.access import parse_tenant_id
 from tenancy.errors import ApiKeyNotAllowed, ApiKeyNotFound, InvitationNotFound, MemberNotFound
@@ -22,10 +23,10 @@ from tenancy.serializers import (
     MemberSerializer,
     NewApiKeySerializer,
     NewInvitationSerializer,
-    PageMetaSerializer,
     PageQuerySerializer,
     RoleInputSerializer,
     TenantInputSerializer,
+    TenantPatchSerializer,
     TenantSerializer,
 )
 
@@ -105,13 +106,14 @@ class TenantViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Rename a tenant (admin+)",
-        request=TenantInputSerializer,
+        request=TenantPatchSerializer,
         responses={200: TenantEnvelope, **WRITE},
     )
     def partial_update(self, request, tenantId: str):
-        body = validated(TenantInputSerializer, request.data)
+        tenant_id = parse_tenant_id(tenantId)
+        body = validated(TenantPatchSerializer, request.data)
         tenant, role = services.tenant_rename(
-            principal=request.user, tenant_id=parse_tenant_id(tenantId), name=body["name"]
+            principal=request.user, tenant_id=tenant_id, name=body.get("name")
         )
         return EnvelopeResponse(TenantSerializer(TenantView(tenant, role)).data)
 
@@ -147,7 +149,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         user_id = parse_id(userId, MemberNotFound)
         body = validated(RoleInputSerializer, request.data)
         members.member_role_change(
-            principal=request.user, tenant_id=tenant_id, user_id=user_id, role=body["role"]
+            principal=request.user, tenant_id=tenant_id, user_id=user_id, role=body.get("role")
         )
         return EnvelopeResponse(
             MemberSerializer(selectors.member_get(tenant_id=tenant_id, user_id=user_id)).data

@@ -57,7 +57,7 @@ def test_rename_needs_admin(api, org):
 
 
 def test_rename_refuses_bad_names(api, org):
-    for body in ({}, {"name": ""}, {"name": "x" * 201}, {"name": 5}, {"name": "a", "kind": "x"}):
+    for body in ({"name": ""}, {"name": "x" * 201}, {"name": 5}, {"name": "a", "kind": "x"}):
         response = api.patch(org.url, body, format="json", **org.alice.auth)
         assert response.status_code == 400, body
     assert ok(api.get(org.url, **org.alice.auth))["name"] == "Acme"
