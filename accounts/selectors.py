@@ -93,6 +93,8 @@ def user_me(*, principal: Principal) -> Account:
     )
     if account is None:
         raise TokenInvalid("The token's user or tenant no longer exists.")
+    if principal.api_key_id is not None and principal.role is not None:
+        return Account(account.user, principal.role)  # a key acts with its own role
     return account
 
 

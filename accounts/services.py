@@ -34,7 +34,8 @@ from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
 from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
-from tenancy.errors import ApiKeyNotAllowed, TenantNotFound
+from tenancy.errors import ApiKeyNotAllowed, LastOwner, TenantNotFound
+from tenancy.members import sole_owner_of
 from tenancy.records import OWNER, self_tenant_id
 from tenancy.services import tenant_delete, tenant_self_create, user_memberships_delete
 
@@ -234,7 +235,8 @@ def user_delete(*, email: str, batch_size: int = DELETE_BATCH) -> UserDeletion:
     (with fewer sessions): running it again finishes the job. The token floor is
     kept, so the deleted user's tokens stay void; ``revocations_purge`` drops it
     once they have all expired. Sessions the user created in other tenants belong
-    to those tenants and stay."""
+    to those tenants and stay. A user who is the only owner of an organisation is
+    refused (``LastOwner``), before anything is deleted."""
     user = user_find(email=email)
     tenant_id = self_tenant_id(user.id)
     sessions = memberships = transactions = 0
@@ -268,6 +270,13 @@ def _user_delete_step(
     if user is None:  # deleted meanwhile, or by this step's earlier attempt (1021/1039)
         return _Step(0, 0, done=True)
     if revoke:
+        orphaned = sole_owner_of(tr, user_id=user_id)
+        if orphaned:
+            raise LastOwner(
+                "This user is the only owner of organisation(s) "
+                f"{', '.join(str(t) for t in orphaned)}: make another member owner, or "
+                "delete the organisation, first."
+            )
         floor_raise(tr, user_id=user_id)
     sessions, more = tenant_sessions_delete(tr, tenant_id=tenant_id, limit=limit)
     if more:

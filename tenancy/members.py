@@ -27,7 +27,7 @@ from tenancy.errors import (
 )
 from tenancy.permissions import OWNER, RANK, capped, may_remove, may_set_role
 from tenancy.records import ORGANIZATION, Membership
-from tenancy.repositories import api_keys, memberships, tenants
+from tenancy.repositories import api_keys, is_personal, memberships, tenants
 
 MAX_KEYS_PER_MEMBER = 100  # so removing a member deletes their keys in one transaction
 
@@ -157,3 +157,16 @@ def member_remove_by_operator(*, tenant_id: uuid.UUID, user_id: uuid.UUID) -> No
         membership_delete(tr, membership=target)
 
     get_database().transact(remove)
+
+
+def sole_owner_of(tr: ReadOperations, *, user_id: uuid.UUID, limit: int = 1000) -> list[uuid.UUID]:
+    """The organisations (among ``user_id``'s first ``limit`` memberships) that would be
+    left without an owner if the user went: deleting the user is refused for them."""
+    scope = memberships.space.subspace((user_id,))
+    rows = tr.get_range(scope.range().start, scope.range().stop, limit=limit)
+    owned = [m for m in (memberships.codec.decode(r.value) for r in rows) if m.role == OWNER]
+    return [
+        m.tenant_id
+        for m in owned
+        if not is_personal(m) and not other_owner_exists(tr, tenant_id=m.tenant_id, user_id=user_id)
+    ]
