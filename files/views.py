@@ -7,6 +7,7 @@ blob's chunks. Everything else (metadata, listings, errors) is the envelope.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from itertools import chain
 from typing import Any
@@ -47,6 +48,8 @@ from files.serializers import (
 )
 from files.services import file_copy, file_delete, file_move, file_put
 from sessions_api.serializers import PageMetaSerializer
+
+logger = logging.getLogger(__name__)
 
 EntryEnvelope = envelope("FileEntryResponse", EntrySerializer())
 EntryPageEnvelope = envelope(
@@ -103,8 +106,10 @@ def _body(request) -> tuple[Iterator[bytes], int]:
             try:
                 piece = stream.read(min(CHUNK_SIZE, remaining))
             except Exception as exc:  # the client went away mid-body
+                logger.info("upload cut short: %r", exc)
                 raise IncompleteBody() from exc
             if not piece:
+                logger.info("upload cut short: %d bytes missing", remaining)
                 raise IncompleteBody()
             remaining -= len(piece)
             yield piece
