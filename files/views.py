@@ -82,8 +82,8 @@ def _preconditions(request) -> Preconditions:
 
 def _content_type(request) -> str | None:
     value = request.META.get("CONTENT_TYPE", "").strip()
-    if not value:
-        return None
+    if not value or value.startswith("application/x-www-form-urlencoded"):
+        return None  # absent, or curl's default for --data-binary: guess from the name
     if len(value) > 255 or not value.isascii() or not value.isprintable():
         raise ValidationFailed("Content-Type must be printable ASCII of at most 255 characters.")
     return value
