@@ -36,6 +36,7 @@ from fdbstore.database import Database
 from fdbstore.filelock import LockTimeout, WriterLock
 from fdbstore.mutations import apply_add
 from fdbstore.transaction import KeyValue
+from fdbstore.watches import WatchHub
 
 # Builds KeyValue rows entirely in C: the namedtuple's own __new__ is a Python call per row.
 _key_value = functools.partial(tuple.__new__, KeyValue)
@@ -120,7 +121,13 @@ class EmbeddedDatabase(Database):
     def create_transaction(self) -> EmbeddedTransaction:
         return EmbeddedTransaction(self)
 
+    def create_watch_hub(self) -> WatchHub:
+        from fdbstore.backends.embedded_watch import EmbeddedWatchHub
+
+        return EmbeddedWatchHub(self)
+
     def close(self) -> None:
+        self.close_watches()
         pool, self._pool = self._pool, []
         for conn in pool:
             conn.close()
@@ -234,6 +241,7 @@ class EmbeddedTransaction(BufferedTransaction):
             self._write(conn, read_version, mutations, reads, writes)
         finally:
             self._db.release(conn)
+        self._db.notify_watches(writes)
 
     def _write(
         self,
