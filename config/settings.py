@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fdbstore",
     "tenancy",
     "sessions_api",
+    "agents",
 ]
 
 MIDDLEWARE = [
@@ -183,3 +184,16 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
+
+# Agents: the A2A hub (issue 13). Lease length, how many expired leases fail a
+# task, the largest message and artifact a client or worker may send (refused
+# before anything is stored), and how long finished tasks are kept.
+AGENTS = {
+    "LEASE_SECONDS": env_int("A2A_LEASE_SECONDS", 60, minimum=1, maximum=3600),
+    "MAX_LEASE_EXPIRIES": env_int("A2A_MAX_LEASE_EXPIRIES", 3, minimum=1, maximum=100),
+    "MAX_MESSAGE_BYTES": env_int("A2A_MAX_MESSAGE_BYTES", 32 * 1024, minimum=1024, maximum=60_000),
+    "MAX_ARTIFACT_BYTES": env_int(
+        "A2A_MAX_ARTIFACT_BYTES", 48 * 1024, minimum=1024, maximum=60_000
+    ),
+    "TASK_RETENTION_DAYS": env_int("A2A_TASK_RETENTION_DAYS", 7, minimum=1),
+}

@@ -196,3 +196,15 @@ class WatchHub:
     def close(self) -> None:
         """Stop any helper thread and fire what is left, so no waiter hangs."""
         self.notify_all()
+
+
+def wait_any(watches: list[Watch], timeout: float | None) -> bool:
+    """Block until one of ``watches`` fires (True) or ``timeout`` passes (False)."""
+    woken = threading.Event()
+    for watch in watches:
+        watch._shared.add_callback(woken.set)
+    try:
+        return woken.wait(timeout)
+    finally:
+        for watch in watches:
+            watch._shared.remove_callback(woken.set)

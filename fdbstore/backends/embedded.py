@@ -126,6 +126,12 @@ class EmbeddedDatabase(Database):
 
         return EmbeddedWatchHub(self)
 
+    def notify_local_commit(self, version: int, writes: list[tuple[bytes, bytes]]) -> None:
+        """Wake this process's watches at once; its poller then skips ``version``."""
+        hub = self._watch_hub
+        if hub is not None and self._watch_pid == os.getpid():
+            hub.local_commit(version, writes)  # type: ignore[attr-defined]
+
     def close(self) -> None:
         self.close_watches()
         pool, self._pool = self._pool, []
@@ -238,10 +244,10 @@ class EmbeddedTransaction(BufferedTransaction):
         self._storage_release()
         conn = self._db.acquire()
         try:
-            self._write(conn, read_version, mutations, reads, writes)
+            version = self._write(conn, read_version, mutations, reads, writes)
         finally:
             self._db.release(conn)
-        self._db.notify_watches(writes)
+        self._db.notify_local_commit(version, writes)
 
     def _write(
         self,
@@ -250,11 +256,10 @@ class EmbeddedTransaction(BufferedTransaction):
         mutations: list[Mutation],
         reads: list[Range],
         writes: list[Range],
-    ) -> None:
+    ) -> int:
         writer = self._db._writer
         if writer is None:  # benchmarks only: SQLite's lock alone
-            self._write_locked(conn, read_version, mutations, reads, writes)
-            return
+            return self._write_locked(conn, read_version, mutations, reads, writes)
         try:
             writer.acquire(self._db._timeout_s)
         except LockTimeout:
@@ -262,7 +267,7 @@ class EmbeddedTransaction(BufferedTransaction):
         except OSError as exc:
             raise errors.StoreError(f"embedded store writer lock: {exc}") from None
         try:
-            self._write_locked(conn, read_version, mutations, reads, writes)
+            return self._write_locked(conn, read_version, mutations, reads, writes)
         finally:
             writer.release()
 
@@ -273,7 +278,7 @@ class EmbeddedTransaction(BufferedTransaction):
         mutations: list[Mutation],
         reads: list[Range],
         writes: list[Range],
-    ) -> None:
+    ) -> int:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:
@@ -294,6 +299,7 @@ class EmbeddedTransaction(BufferedTransaction):
                     (now - _LOG_KEEP_S, version + 1),
                 )
             conn.execute("COMMIT")
+            return version + 1
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

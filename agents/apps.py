@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AgentsConfig(AppConfig):
+    name = "agents"
+    verbose_name = "Agents (the A2A hub)"
+
+    def ready(self) -> None:
+        from agents.repositories import agents, tasks
+        from fdbstore.registry import register
+
+        register("agents.agents", agents)
+        register("agents.tasks", tasks)
