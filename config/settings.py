@@ -209,3 +209,12 @@ AGENTS = {
     ),
     "TASK_RETENTION_DAYS": env_int("A2A_TASK_RETENTION_DAYS", 7, minimum=1),
 }
+# The A2A face, mounted beside Django (agents/asgi.py); its agent card gives the JSON-RPC
+# URL from PUBLIC_BASE_URL when set (e.g. https://api.example.com), else the request's host.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+ASGI_MOUNTS.update(
+    {
+        "/api/v5/a2a": "agents.asgi.rpc_application",
+        "/.well-known/agent-card.json": "agents.asgi.card_application",
+    }
+)
