@@ -6,6 +6,9 @@
   credential). Other paths under the prefix -- the workers'
   ``/api/v5/a2a/tasks/{taskId}/updates`` -- are handed to Django unchanged.
 - ``card_application`` at ``/.well-known/agent-card.json``: the public card.
+- ``agents_application`` at ``/api/v5/agents``: a worker's claim long-poll
+  (``POST /api/v5/agents/{agentId}/claim``) is answered here, on the event loop,
+  in the REST envelope; every other path under the prefix goes to Django.
 
 Waiting (blocking sends, streams) happens here, on the event loop, on
 fdbstore watches: no thread and no worker process per waiting client.
@@ -14,6 +17,7 @@ fdbstore watches: no thread and no worker process per waiting client.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +32,10 @@ from agents.a2a_auth import principal_of
 from agents.a2a_handler import HubRequestHandler
 from agents.card import agent_card, base_url_of
 from agents.conf import agents_setting
+from agents.errors import AgentNotFound
+from agents.serializers import ClaimSerializer, claim_data
+from agents.services import task_claim_async
+from config.api.envelope import error_body, success_body
 
 PREFIX = "/api/v5/a2a"
 _PRINCIPAL = "coditect.principal"
@@ -125,9 +133,77 @@ async def rpc_application(scope: dict, receive: Callable, send: Callable) -> Non
     await _rpc({**_at_root(scope), _PRINCIPAL: principal}, receive, send)
 
 
-async def _django(scope: dict, receive: Callable, send: Callable, root: str) -> None:
+async def _django(
+    scope: dict, receive: Callable, send: Callable, root: str, prefix: str = PREFIX
+) -> None:
     """Hand a path the mount does not serve back to Django, as the router would have."""
     from config.asgi import django_app
 
-    original = root[: -len(PREFIX)] if root.endswith(PREFIX) else root
+    original = root[: -len(prefix)] if root.endswith(prefix) else root
     await django_app({**scope, "root_path": original}, receive, send)
+
+
+AGENTS_PREFIX = "/api/v5/agents"
+_CLAIM = re.compile(r"^/([^/]+)/claim/?$")
+_CLAIM_BODY_MAX = 4096
+
+
+async def agents_application(scope: dict, receive: Callable, send: Callable) -> None:
+    root = scope.get("root_path", "")
+    match = _CLAIM.match(scope["path"][len(root) :]) if scope["type"] == "http" else None
+    if match is None or scope["method"] != "POST":
+        if scope["type"] == "http":
+            await _django(scope, receive, send, root, AGENTS_PREFIX)
+        return
+    status, body = await claim_answer(scope, receive, match.group(1))
+    if body is None:
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    extra = [(b"www-authenticate", b"Bearer")] if status == 401 else []
+    await _send_json(send, status, body, extra)
+
+
+async def claim_answer(scope: dict, receive: Callable, agent_id: str) -> tuple[int, Any]:
+    """(status, envelope body or None) for a claim, as the REST API would answer it."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    principal = await principal_of(headers)
+    if principal is None:
+        return 401, _unauthenticated()
+    if not headers.get("content-type", "").startswith("application/json"):
+        return 415, error_body("unsupported_media_type", "Send the body as application/json.")
+    raw = await _read_body(receive, _CLAIM_BODY_MAX)
+    if raw is None:
+        return 413, error_body("payload_too_large", "The request body is too large.")
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        return 400, error_body("parse_error", "The request body is not valid JSON.")
+    body = ClaimSerializer(data=data)
+    if not body.is_valid():
+        details = {k: [str(m) for m in v] for k, v in body.errors.items()}
+        return 400, error_body("validation_error", "The request body is invalid.", details)
+    try:
+        claimed = await task_claim_async(
+            tenant_id=principal.tenant_id,
+            agent_id=agent_id,
+            timeout=body.validated_data["timeout"],
+        )
+    except AgentNotFound as exc:
+        return 404, error_body(exc.default_code, str(exc.message))
+    if claimed is None:
+        return 204, None
+    return 200, success_body(claim_data(*claimed))
+
+
+async def _read_body(receive: Callable, limit: int) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agents.records import Agent
+from agents.records import Agent, HubTask
 from agents.services import WORKER_STATES
 from config.api.fields import TextField
 from config.api.strict import StrictInputSerializer
@@ -115,4 +115,14 @@ def agent_data(agent: Agent) -> dict[str, Any]:
         "name": agent.name,
         "skills": agent.skills,
         "createdAt": iso_utc(agent.created_at),
+    }
+
+
+def claim_data(task: HubTask, view: dict[str, Any]) -> dict[str, Any]:
+    """A claim's answer: the task as GetTask shows it, the lease and when it runs out."""
+    expires = task.lease_expires_at
+    return {
+        "task": view,
+        "leaseId": task.lease_id,
+        "leaseExpiresAt": iso_utc(expires) if expires is not None else None,
     }

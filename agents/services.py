@@ -8,9 +8,12 @@ entry and its skill's signal change together in that one transaction.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,7 +49,7 @@ from config.api import clock
 from config.api.ids import uuid7
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
-from fdbstore.watches import wait_any
+from fdbstore.watches import Watch, wait_any, wait_any_async
 
 WORKER_STATES = {
     "working": WORKING,
@@ -255,28 +258,69 @@ def task_claim(
 ) -> tuple[HubTask, dict[str, Any]] | None:
     """Lease the oldest submitted task among the agent's skills, waiting up to ``timeout``
     seconds for one; None if none came. Waits on the skills' signal keys (watches) and
-    wakes early for the next lease to run out; never polls the store."""
-    db = get_database()
-    agent = db.transact(lambda tr: agent_in_tenant(tr, tenant_id=tenant_id, agent_id=agent_id))
-    lease_id = uuid.uuid4().hex
-    claimed: list[uuid.UUID] = []
-    deadline = time.monotonic() + timeout
+    wakes early for the next lease to run out; never polls the store. Blocks a thread:
+    the server's claim endpoint uses ``task_claim_async``."""
+    claim = _Claim(tenant_id, agent_id, timeout)
     while True:
-        watches = [db.watch(repo.signal_key(tenant_id, skill)) for skill in agent.skill_ids]
+        with claim.armed() as watches:
+            done, result, wait = claim.attempt()
+            if done:
+                return result
+            wait_any(watches, wait)
+
+
+async def task_claim_async(
+    *, tenant_id: uuid.UUID, agent_id: str, timeout: float
+) -> tuple[HubTask, dict[str, Any]] | None:
+    """``task_claim`` for the event loop: each store call in a thread for its own
+    duration only; the wait holds no thread at all."""
+    claim = await asyncio.to_thread(_Claim, tenant_id, agent_id, timeout)
+    while True:
+        with claim.armed() as watches:
+            done, result, wait = await asyncio.to_thread(claim.attempt)
+            if done:
+                return result
+            await wait_any_async(watches, wait)
+
+
+class _Claim:
+    """One claim request: its agent, lease id and deadline, across attempts."""
+
+    def __init__(self, tenant_id: uuid.UUID, agent_id: str, timeout: float) -> None:
+        self.db = get_database()
+        self.agent = self.db.transact(
+            lambda tr: agent_in_tenant(tr, tenant_id=tenant_id, agent_id=agent_id)
+        )
+        self.lease_id = uuid.uuid4().hex
+        self.claimed: list[uuid.UUID] = []
+        self.deadline = time.monotonic() + timeout
+
+    @contextlib.contextmanager
+    def armed(self) -> Iterator[list[Watch]]:
+        """Watches on the skills' signal keys, armed before the attempt reads."""
+        tenant = self.agent.tenant_id
+        watches = [self.db.watch(repo.signal_key(tenant, s)) for s in self.agent.skill_ids]
         try:
-            task, next_expiry = db.transact(lambda tr: _claim_once(tr, agent, lease_id, claimed))
-            if task is not None:
-                return task, db.transact(lambda tr, leased=task: task_snapshot(tr, leased))
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            if next_expiry is not None:
-                until_expiry = next_expiry / 1000 - clock.now().timestamp() + 0.01
-                remaining = min(remaining, max(until_expiry, 0.01))
-            wait_any(watches, remaining)
+            yield watches
         finally:
             for watch in watches:
                 watch.close()
+
+    def attempt(self) -> tuple[bool, tuple[HubTask, dict[str, Any]] | None, float]:
+        """(finished, the claim or None, seconds to wait before the next attempt)."""
+        task, next_expiry = self.db.transact(
+            lambda tr: _claim_once(tr, self.agent, self.lease_id, self.claimed)
+        )
+        if task is not None:
+            view = self.db.transact(lambda tr: task_snapshot(tr, task))
+            return True, (task, view), 0
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            return True, None, 0
+        if next_expiry is not None:
+            until_expiry = next_expiry / 1000 - clock.now().timestamp() + 0.01
+            remaining = min(remaining, max(until_expiry, 0.01))
+        return False, None, remaining
 
 
 # -- worker updates -------------------------------------------------------------------------
@@ -337,12 +381,17 @@ def task_update(
 
 
 def task_cancel(*, tenant_id: uuid.UUID, task_id: str) -> HubTask:
-    """Cancel a task that is not terminal (submitted, leased or waiting for input)."""
+    """Cancel a task that is not terminal (submitted, leased or waiting for input);
+    a terminal one, canceled included, is ``TaskNotCancelable``, unless this call's own
+    earlier attempt canceled it (a retry after a maybe-committed error)."""
+    attempted = False
 
     def cancel(tr: Transaction) -> HubTask:
+        nonlocal attempted
         task = task_in_tenant(tr, tenant_id=tenant_id, task_id=task_id)
-        if task.state == CANCELED:
+        if task.state == CANCELED and attempted:
             return task
+        attempted = True
         if task.terminal:
             raise TaskNotCancelable()
         repo.queue_remove(tr, task)

@@ -17,6 +17,7 @@ from agents.serializers import (
     UpdatedSerializer,
     UpdateSerializer,
     agent_data,
+    claim_data,
 )
 from agents.services import agent_delete, agent_register, task_claim, task_update
 from config.api.envelope import EnvelopeResponse
@@ -89,13 +90,7 @@ class AgentViewSet(viewsets.ViewSet):
         )
         if claimed is None:
             return EnvelopeResponse(status=204)
-        task, view = claimed
-        data = {
-            "task": view,
-            "leaseId": task.lease_id,
-            "leaseExpiresAt": iso_utc(task.lease_expires_at),
-        }
-        return EnvelopeResponse(data)
+        return EnvelopeResponse(claim_data(*claimed))
 
 
 @extend_schema(

@@ -216,5 +216,7 @@ ASGI_MOUNTS.update(
     {
         "/api/v5/a2a": "agents.asgi.rpc_application",
         "/.well-known/agent-card.json": "agents.asgi.card_application",
+        # a worker's claim long-poll waits on the event loop, not in a Django thread
+        "/api/v5/agents": "agents.asgi.agents_application",
     }
 )

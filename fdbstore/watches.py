@@ -208,3 +208,22 @@ def wait_any(watches: list[Watch], timeout: float | None) -> bool:
     finally:
         for watch in watches:
             watch._shared.remove_callback(woken.set)
+
+
+async def wait_any_async(watches: list[Watch], timeout: float | None) -> bool:
+    """Await the first of ``watches`` to fire (True) or ``timeout`` (False); holds no thread."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+
+    def wake() -> None:
+        loop.call_soon_threadsafe(lambda: done.done() or done.set_result(True))
+
+    for watch in watches:
+        watch._shared.add_callback(wake)
+    try:
+        return await asyncio.wait_for(done, timeout)
+    except TimeoutError:
+        return False
+    finally:
+        for watch in watches:
+            watch._shared.remove_callback(wake)
