@@ -197,6 +197,20 @@ SERVER_THREADS = env_int("SERVER_THREADS", 4, minimum=1, maximum=256)
 SERVER_REQUEST_TIMEOUT = env_int("SERVER_REQUEST_TIMEOUT", 30, minimum=1)
 SERVER_MAX_PENDING = env_int("SERVER_MAX_PENDING", 256, minimum=1)
 SERVER_MAX_BODY_BYTES = env_int("SERVER_MAX_BODY_BYTES", 128 * 1024 * 1024, minimum=1024)
+
+# --- Workspace files (files/, issue 11). Per tenant: FILES_QUOTA_BYTES (default
+# 1 GiB) and FILES_QUOTA_FILES (100,000); the largest file FILES_MAX_BYTES (100 MiB).
+INSTALLED_APPS += ["files"]
+FILES_MAX_BYTES = env_int("FILES_MAX_BYTES", 100 * 1024 * 1024, minimum=0)
+FILES_QUOTA_BYTES = env_int("FILES_QUOTA_BYTES", 1024**3, minimum=0)
+FILES_QUOTA_FILES = env_int("FILES_QUOTA_FILES", 100_000, minimum=0)
+# Conditional requests and ranges cross origins too (a browser editor on another origin);
+# HEAD needs no listing, it is a CORS-safelisted method.
+CORS_ALLOW_HEADERS = [*CORS_ALLOW_HEADERS, "if-match", "if-none-match", "range"]
+CORS_EXPOSE_HEADERS = [*CORS_EXPOSE_HEADERS, "ETag", "Content-Range", "Last-Modified"]
+# -- Organisation tenants (issue 10) ------------------------------------------------
+# Invitation codes expire this many days after they are made (1 to 365).
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1, maximum=365)
 # Agents: the A2A hub (issue 13). Lease length, how many expired leases fail a
 # task, the largest message and artifact a client or worker may send (refused
 # before anything is stored), and how long finished tasks are kept.

@@ -20,6 +20,18 @@ A tenant T is, exactly (space: keys)::
     tenant_sessions:  (T, S, ...)         its sessions S
     sessions:         (S)                 each session's record
 
+and, for an organisation (issue 10)::
+
+    tenant_roles:           (T, role, U)      its members by role
+    tenant_invitations:     (T, I)            its pending invitations I
+    invitations:            (I)               each invitation's record
+    invitations_by_code:    (digest) -> (I)   their code index entries
+    invitations_by_expiry:  (ms, I) -> (I)    their expiry index entries
+    tenant_api_keys:        (T, K) -> (D)     its API keys K, stored under digest D
+    api_keys:               (D)               each key's record
+    user_api_keys:          (U, T, K)         each member's keys in T
+    api_key_used:           (D)               each key's last use
+
 and, for the agents hub (issue 13)::
 
     tenant_agents:    (T, A, ...)         its worker agents A
@@ -108,6 +120,7 @@ class TenantScope:
             "user_tenants": lambda: _fetch(db, [ks.membership(u, self.tenant) for u in members]),
             "users": lambda: _fetch(db, [ks.user(u) for u in members]),
             "users_by_email": lambda: self._emails(db, ks, members),
+            **self._organization(db, ks, members),
             # agents (issue 13)
             **self._hub_readers(db, ks),
         }
@@ -124,9 +137,13 @@ class TenantScope:
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
-        if space in _HUB_BY_TENANT:
+        if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
             return len(relative) >= 3 and relative[1] == tenant
-        return space in ("users", "users_by_email", "sessions", *_HUB_BY_ID)
+        if space == "user_api_keys":
+            return len(relative) >= 4 and relative[2] == tenant
+        if space in _HUB_BY_TENANT:  # agents (issue 13)
+            return len(relative) >= 3 and relative[1] == tenant
+        return space in ("users", "users_by_email", "sessions", *_REFERENCED, *_HUB_BY_ID)
 
     def occupied(self, db: Database) -> list[str]:
         """The tenant's own parts already present: its record, members, sessions."""
@@ -136,6 +153,30 @@ class TenantScope:
             if _any(db, ks.space(name).subspace((self.tenant,)).range()):
                 found.append(name)
         return found
+
+    def _organization(
+        self, db: Database, ks: Keyspace, members: list[Any]
+    ) -> dict[str, Callable[[], Iterator[KeyValue]]]:
+        """Readers of the organisation's invitations and API keys (issue 10)."""
+        tid = self.tenant
+        invitations = _distinct(self._own(db, ks.tenant_invitations))
+        digests = _distinct(
+            fdbtuple.unpack(row.value)[0] for row in _prefix(db, ks.tenant_api_keys[tid])
+        )
+        wanted = {fdbtuple.pack((i,)) for i in invitations}
+        return {
+            "tenant_roles": lambda: _prefix(db, ks.tenant_roles.subspace((tid,))),
+            "tenant_invitations": lambda: _prefix(db, ks.tenant_invitations.subspace((tid,))),
+            "invitations": lambda: _fetch(db, [ks.invitation(i) for i in invitations]),
+            "invitations_by_code": lambda: _pointing(db, ks.invitations_by_code, wanted),
+            "invitations_by_expiry": lambda: _pointing(db, ks.invitations_by_expiry, wanted),
+            "tenant_api_keys": lambda: _prefix(db, ks.tenant_api_keys.subspace((tid,))),
+            "api_keys": lambda: _fetch(db, sorted(ks.api_key(d) for d in digests)),
+            "user_api_keys": lambda: (
+                row for u in members for row in _prefix(db, ks.user_api_keys.subspace((u, tid)))
+            ),
+            "api_key_used": lambda: _fetch(db, sorted(ks.api_key_last_used(d) for d in digests)),
+        }
 
     # -- the parts found through the tenant's index entries -------------------
     def _own(self, db: Database, space: Any) -> Iterator[Any]:
@@ -180,6 +221,21 @@ class TenantScope:
 # agents (issue 13): spaces keyed by tenant first, and spaces keyed by an agent or task id.
 _HUB_BY_TENANT = ("tenant_agents", "tenant_a2a_tasks", "a2a_queue", "a2a_leases", "a2a_signal")
 _HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log")
+
+
+_REFERENCED = (
+    "invitations",
+    "invitations_by_code",
+    "invitations_by_expiry",
+    "api_keys",
+    "api_key_used",
+)
+
+
+def _pointing(db: Database, space: Any, wanted: set[bytes]) -> Iterator[KeyValue]:
+    """The entries of ``space`` whose value is one of ``wanted`` (bounded batches)."""
+    if wanted:
+        yield from (row for row in _prefix(db, space) if row.value in wanted)
 
 
 def _prefix(db: Database, space: Any) -> Iterator[KeyValue]:

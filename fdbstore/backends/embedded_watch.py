@@ -40,14 +40,6 @@ class EmbeddedWatchHub(WatchHub):
         self._db = db
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._local: set[int] = set()  # versions this process committed and notified
-
-    def local_commit(self, version: int, writes: list[tuple[bytes, bytes]]) -> None:
-        """This process's own commit: wake its watches now; the poller will skip it."""
-        with self._lock:
-            if self._thread is not None:
-                self._local.add(version)
-        self.notify(writes)
 
     def arm(self, shared: KeyWatch) -> None:
         with self._lock:
@@ -112,9 +104,5 @@ class EmbeddedWatchHub(WatchHub):
         if rows[0][0] != version + 1:
             self.notify_all()  # pruned history: wake everyone
             return rows[-1][0]
-        with self._lock:
-            own, self._local = self._local, {v for v in self._local if v > rows[-1][0]}
-        spans = [span for v, raw in rows if v not in own for span in unpack_ranges(raw)]
-        if spans:
-            self.notify(spans)
+        self.notify([span for _, raw in rows for span in unpack_ranges(raw)])
         return rows[-1][0]

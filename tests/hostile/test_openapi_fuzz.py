@@ -16,7 +16,9 @@ Two choices, each because the schema cannot say it:
 * register's schema-valid bodies may be 400: Django's password validators
   (too common, all digits, like the user's name) cannot be written in JSON
   Schema; nor can the list's ``cursor``, an opaque token that only a page's
-  ``meta.nextCursor`` makes (a random string is schema-valid, and a 400).
+  ``meta.nextCursor`` makes (a random string is schema-valid, and a 400); nor
+  the files API's path rules (no ``..``, no empty segment, ...) and its cursor;
+  nor an API key's ``expiresAt``, which must lie in the future.
   Every other operation must accept every schema-valid request.
 
 With ``RELIABILITY_FIGURES=dir`` the request count per run, operation and
@@ -61,7 +63,23 @@ def load_schema(*, with_security_parameters: bool):
                     "include-operation-id": operation_id,
                     "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED_OR_400}},
                 }
-                for operation_id in ("auth_register_create", "sessions_list")
+                for operation_id in (
+                    "auth_register_create",
+                    "sessions_list",
+                    # workspace files (issue 11): path rules and cursors
+                    "files_list",
+                    "files_get",
+                    "files_put",
+                    "files_delete",
+                    "files_move",
+                    "files_copy",
+                    # issue 10: opaque cursors; an API key's expiry must be in the future
+                    "tenants_list",
+                    "tenants_members_list",
+                    "tenants_invitations_list",
+                    "tenants_api_keys_list",
+                    "tenants_api_keys_create",
+                )
             ],
         }
     )

@@ -92,6 +92,29 @@ async function main() {
     () => request(`/v5/sessions/${created.data.id}`, { token }),
     (body) => ({ name: body.data.name }),
   );
+  // Organisations (issue 10): create one, switch to it, see its (empty) sessions.
+  const organisation = await step(
+    'create-organization',
+    201,
+    () => request('/v5/tenants', { method: 'POST', token, body: { name: 'Acme' } }),
+    (body) => ({ kind: body.data.kind, role: body.data.role }),
+  );
+  const switched = await step(
+    'switch-tenant',
+    200,
+    () => request('/v5/auth/switch-tenant', {
+      method: 'POST',
+      token,
+      body: { tenantId: organisation.data.id },
+    }),
+    (body) => ({ role: body.data.user.role }),
+  );
+  await step(
+    'list-organization-sessions',
+    200,
+    () => request('/v5/sessions', { token: switched.data.token }),
+    (body) => ({ ids: body.data.map((session) => session.id) }),
+  );
   await step('logout', 200, () => request('/v5/auth/logout', { method: 'POST', token }));
   await step('after-logout', 401, () => request('/v5/sessions', { token }));
 }
