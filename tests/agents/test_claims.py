@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from agents.errors import UnknownSkill
+from agents.errors import TaskNotContinuable, UnknownSkill
 from agents.selectors import task_get
-from agents.services import task_cancel, task_submit
+from agents.services import task_cancel, task_continue, task_submit
 from tests.agents.helpers import claim, register_agent, update, user_message
 from tests.support.api import error_of
 
@@ -210,3 +210,18 @@ class TestCancel:
         task_cancel(tenant_id=alice.tenant_id, task_id=str(task.id))
         response = update(api, alice, str(task.id), leaseId=lease, state="completed")
         assert response.status_code == 409 and error_of(response)["code"] == "task_final"
+
+
+def test_an_answer_to_input_required_queues_the_task_again(api, alice):
+    agent = register_agent(api, alice)
+    task = submit(alice, text="translate this")
+    lease = claim(api, alice, agent["id"]).json()["data"]["leaseId"]
+    question = {"parts": [{"text": "into which language?"}]}
+    update(api, alice, str(task.id), leaseId=lease, state="input-required", message=question)
+    task_continue(tenant_id=alice.tenant_id, task_id=str(task.id), message=user_message("French"))
+    again = claim(api, alice, agent["id"]).json()["data"]
+    assert again["task"]["id"] == str(task.id)
+    texts = [m["parts"][0]["text"] for m in again["task"]["history"]]
+    assert texts == ["translate this", "into which language?", "French"]
+    with pytest.raises(TaskNotContinuable):
+        task_continue(tenant_id=alice.tenant_id, task_id=str(task.id), message=user_message("x"))
