@@ -115,10 +115,15 @@ class StreamInput(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    async def _next(self) -> dict:
+        return await self._receive()
+
     def _pull(self) -> bool:
         if not self._more:
             return False
-        message = asyncio.run_coroutine_threadsafe(self._receive(), self._loop).result()
+        # A coroutine around receive(): granian's receive() returns an awaitable that is
+        # not a coroutine, which run_coroutine_threadsafe refuses (TypeError).
+        message = asyncio.run_coroutine_threadsafe(self._next(), self._loop).result()
         if message["type"] == "http.disconnect":
             self._more = False
             raise OSError("the client disconnected while sending the body")

@@ -49,6 +49,12 @@ missing is not dumped: run ``fdbstore_check`` first. A member's email entry
 is found by reading ``users_by_email`` for entries pointing at the member (in
 bounded batches), which depends on no record schema. Revoked tokens, token
 floors and throttle counters are not a tenant's data and are left out.
+
+Higher apps add the spaces they keep per tenant or per session with
+``register_tenant_space(name, reader, accepts)`` (files: its entries, blobs,
+usage and trash): ``reader(db, tenant, session_ids)`` yields the space's pairs
+of that tenant in ascending key order, ``accepts(relative, tenant)`` says
+whether a key of the space may belong to it.
 """
 
 from __future__ import annotations
@@ -72,6 +78,15 @@ def in_key_order(spaces: Sequence[str]) -> list[str]:
 
 
 DATA_SPACES = tuple(name for name in SPACES if name != "meta")
+
+TenantReader = Callable[[Database, uuid.UUID, list[Any]], Iterator[KeyValue]]
+TenantAccepts = Callable[[tuple[Any, ...], uuid.UUID], bool]
+_tenant_spaces: dict[str, tuple[TenantReader, TenantAccepts]] = {}
+
+
+def register_tenant_space(name: str, reader: TenantReader, accepts: TenantAccepts) -> None:
+    """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring)."""
+    _tenant_spaces[name] = (reader, accepts)
 
 
 class StoreScope:
@@ -124,6 +139,10 @@ class TenantScope:
             # agents (issue 13)
             **self._hub_readers(db, ks),
         }
+        if _tenant_spaces:
+            sessions = _distinct(self._own(db, ks.tenant_sessions))
+            for name, (reader, _accepts) in _tenant_spaces.items():
+                readers[name] = lambda r=reader: r(db, self.tenant, sessions)
         for name in in_key_order(list(readers)):
             yield from readers[name]()
 
@@ -137,6 +156,8 @@ class TenantScope:
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
+        if space in _tenant_spaces:
+            return _tenant_spaces[space][1](relative, tenant)
         if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_api_keys":
