@@ -24,13 +24,17 @@ def token_access(*, principal: Principal) -> str | None:
 
     In the user's personal tenant the role (owner) comes with the token, and the read
     is the revocation pair alone; in an organisation the membership is the third key
-    of the same read, so a removal or a demotion is seen on the very next request."""
+    of the same read, so a removal or a demotion is seen on the very next request, and
+    the tenant's deletion marker the fourth (``tenancy/deletion.py``): from the commit
+    that starts an organisation's deletion, its tokens are refused."""
     if principal.role is not None:  # personal: the token's principal carries it
         return None if token_is_revoked(principal=principal) else principal.role
-    revoked, floor, membership = _access(
+    revoked, floor, membership, deleting = _access(
         get_database(), jti=principal.jti, user_id=principal.user_id, tenant_id=principal.tenant_id
     )
     if revoked or is_voided(jti=principal.jti, floor_ms=floor) or membership is None:
+        return None
+    if deleting:
         return None
     return memberships.codec.decode(membership).role
 
@@ -38,15 +42,16 @@ def token_access(*, principal: Principal) -> str | None:
 @transactional
 def _access(
     tr, *, jti: str, user_id: uuid.UUID, tenant_id: uuid.UUID
-) -> tuple[bool, int | None, bytes | None]:
-    revoked, floor, membership = tr.get_many(
+) -> tuple[bool, int | None, bytes | None, bool]:
+    revoked, floor, membership, deleting = tr.get_many(
         [
             keyspace().revoked_token(jti),
             token_floor_key(user_id),
             memberships.key((user_id, tenant_id)),
+            keyspace().tenant_deleting(tenant_id),
         ]
     )
-    return revoked is not None, token_floor_decode(floor), membership
+    return revoked is not None, token_floor_decode(floor), membership, deleting is not None
 
 
 def token_is_revoked(*, principal: Principal) -> bool:

@@ -34,6 +34,7 @@ from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
 from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
+from tenancy.deletion import is_deleting
 from tenancy.errors import ApiKeyNotAllowed, LastOwner, TenantNotFound
 from tenancy.members import sole_owner_of
 from tenancy.records import OWNER, self_tenant_id
@@ -155,10 +156,13 @@ def tenant_switch(*, principal: Principal, tenant_id: uuid.UUID) -> AuthResult:
     if principal.api_key_id is not None:
         raise ApiKeyNotAllowed()
     started = clock.now()
-    account, floor = get_database().transact(
-        lambda tr: user_account_and_floor(tr, user_id=principal.user_id, tenant_id=tenant_id)
+    (account, floor), deleting = get_database().transact(
+        lambda tr: (
+            user_account_and_floor(tr, user_id=principal.user_id, tenant_id=tenant_id),
+            is_deleting(tr, tenant_id),  # an organisation being deleted: tenancy/deletion.py
+        )
     )
-    if account is None:
+    if account is None or deleting:
         raise TenantNotFound()
     return _issue(account, jti=token_jti(started=started, floor_ms=floor), tenant_id=tenant_id)
 

@@ -97,6 +97,15 @@ Task ids are UUIDv7, so a queue's first key is its oldest task without a
 versionstamp or a counter; ``a2a_signal`` is the one key a claimer watches
 per skill (an atomic add: enqueuers never conflict on it).
 
+Tenant deletion (issue 10 follow-up; ``tenancy/deletion.py``)::
+
+    (root, "tenants_deleting", tenant_id)               tuple(user_id)   (being deleted, by whom)
+
+The first transaction of an organisation's deletion writes it; from that
+commit on the tenant is refused to every request (the per-request access read
+fetches it with the membership) and hidden; its last step clears it. The
+space is also the list of deletions ``purge_expired`` finishes.
+
 The guide's slash paths are its logical schema; they are kept apart here as
 separate spaces so that a prefix scan of one space never walks into another
 (``users/{id}`` and ``users/by_email/...`` share a prefix in the guide).
@@ -148,6 +157,8 @@ SPACES = (
     "a2a_queue",
     "a2a_leases",
     "a2a_signal",
+    # tenancy, deletion (issue 10 follow-up)
+    "tenants_deleting",
 )
 
 
@@ -192,6 +203,8 @@ class Keyspace:
         self.a2a_queue = self.root["a2a_queue"]
         self.a2a_leases = self.root["a2a_leases"]
         self.a2a_signal = self.root["a2a_signal"]
+        # tenancy, deletion (issue 10 follow-up)
+        self.tenants_deleting = self.root["tenants_deleting"]
 
     def space(self, name: str) -> Subspace:
         if name not in SPACES:
@@ -293,6 +306,10 @@ class Keyspace:
 
     def a2a_skill_signal(self, tenant_id: uuid.UUID, skill_id: str) -> bytes:
         return self.a2a_signal.pack((tenant_id, skill_id))
+
+    # -- tenancy, deletion (issue 10 follow-up) -----------------------------------------
+    def tenant_deleting(self, tenant_id: uuid.UUID) -> bytes:
+        return self.tenants_deleting.pack((tenant_id,))
 
 
 @lru_cache(maxsize=8)

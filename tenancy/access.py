@@ -12,6 +12,7 @@ import uuid
 
 from accounts.records import Principal
 from fdbstore.transaction import ReadOperations
+from tenancy.deletion import is_deleting, marker_key
 from tenancy.errors import PermissionDenied, TenantNotFound
 from tenancy.permissions import Action, allows
 from tenancy.repositories import memberships
@@ -28,15 +29,20 @@ def parse_tenant_id(value: str) -> uuid.UUID:
 
 
 def role_in(tr: ReadOperations, *, principal: Principal, tenant_id: uuid.UUID) -> str:
-    """The caller's role in ``tenant_id``; ``TenantNotFound`` when they are not a member."""
+    """The caller's role in ``tenant_id``; ``TenantNotFound`` when they are not a member
+    or the tenant is being deleted (``tenancy/deletion.py``: one batched read)."""
     if principal.api_key_id is not None:
         if principal.tenant_id != tenant_id or principal.role is None:
             raise TenantNotFound()
+        if is_deleting(tr, tenant_id):
+            raise TenantNotFound()
         return principal.role
-    membership = memberships.get(tr, principal.user_id, tenant_id)
-    if membership is None:
+    raw, marked = tr.get_many(
+        [memberships.key((principal.user_id, tenant_id)), marker_key(tenant_id)]
+    )
+    if raw is None or marked is not None:
         raise TenantNotFound()
-    return membership.role
+    return memberships.codec.decode(raw).role
 
 
 def require(

@@ -24,6 +24,7 @@ from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction, key_after
 from tenancy import secrets
 from tenancy.access import require
+from tenancy.deletion import is_deleting
 from tenancy.errors import (
     AlreadyMember,
     InvitationInvalid,
@@ -107,7 +108,7 @@ def invitation_accept(*, principal: Principal, code: str) -> Membership:
             raise InvitationInvalid()
         if memberships.get(tr, user.id, invitation.tenant_id) is not None:
             raise AlreadyMember()
-        if tenants.get(tr, invitation.tenant_id) is None:
+        if tenants.get(tr, invitation.tenant_id) is None or is_deleting(tr, invitation.tenant_id):
             raise InvitationInvalid()
         membership = Membership(
             user_id=user.id, tenant_id=invitation.tenant_id, role=invitation.role, created_at=now

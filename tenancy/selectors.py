@@ -21,6 +21,7 @@ from fdbstore.keys import keyspace
 from fdbstore.repository import Page
 from fdbstore.transaction import ReadOperations, key_after
 from tenancy.access import require, role_in
+from tenancy.deletion import marker_key
 from tenancy.errors import MemberNotFound, TenantNotFound
 from tenancy.permissions import Action
 from tenancy.records import ApiKey, Invitation, Membership, Tenant
@@ -62,8 +63,13 @@ def member_get(*, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Member:
 
 
 def tenant_get(*, tenant_id: uuid.UUID) -> Tenant:
-    """The tenant record; ``TenantNotFound`` when there is none."""
-    tenant = get_database().transact(lambda tr: tenants.get(tr, tenant_id))
+    """The tenant record; ``TenantNotFound`` when there is none or it is being deleted."""
+
+    def read(tr: ReadOperations) -> Tenant | None:
+        raw, marked = tr.get_many([tenants.key((tenant_id,)), marker_key(tenant_id)])
+        return None if raw is None or marked is not None else tenants.codec.decode(raw)
+
+    tenant = get_database().transact(read)
     if tenant is None:
         raise TenantNotFound(f"No tenant with id {tenant_id}.")
     return tenant
@@ -98,8 +104,17 @@ def tenant_list(*, principal: Principal, limit: int, cursor: str | None = None) 
         rows = tr.get_range(begin, scope.range().stop, limit=limit + 1)
         more, rows = len(rows) > limit, rows[:limit]
         roles = [memberships.codec.decode(row.value) for row in rows]
-        found = tenants.get_many(tr, [(m.tenant_id,) for m in roles])
-        items = [TenantView(t, m.role) for m, t in zip(roles, found, strict=True) if t]
+        # The records and the deletion markers in one batched read: a tenant being
+        # deleted is hidden (tenancy/deletion.py).
+        raws = tr.get_many(
+            [tenants.key((m.tenant_id,)) for m in roles] + [marker_key(m.tenant_id) for m in roles]
+        )
+        found, marked = raws[: len(roles)], raws[len(roles) :]
+        items = [
+            TenantView(tenants.codec.decode(t), m.role)
+            for m, t, gone in zip(roles, found, marked, strict=True)
+            if t is not None and gone is None
+        ]
         last = encode_cursor((roles[-1].tenant_id,)) if more and roles else None
         return Page(items, last)
 

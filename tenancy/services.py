@@ -15,11 +15,14 @@ from datetime import datetime
 from accounts.records import Principal
 from config.api import clock
 from fdbstore.connection import get_database
+from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
 from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
 from tenancy.access import require
+from tenancy.deletion import deleter, mark, marked_page, marker_key, unmark
 from tenancy.errors import PersonalTenant, TenantNotFound
+from tenancy.hooks import tenant_data_delete
 from tenancy.permissions import Action
 from tenancy.records import ORGANIZATION, OWNER, PERSONAL, Membership, Tenant, self_tenant_id
 from tenancy.repositories import api_keys, invitations, memberships, tenants
@@ -82,11 +85,14 @@ def tenant_rename(
 def tenant_delete(tr: Transaction, *, tenant_id: uuid.UUID, limit: int) -> tuple[int, bool]:
     """Delete up to ``limit`` each of the tenant's API keys and invitations, then of its
     memberships, and the tenant record with the last of them; return (memberships
-    deleted, whether more remain). Called again until nothing remains, it deletes a
+    deleted, whether more remain). Higher apps' data (``tenancy/hooks.py``) goes
+    between the two, in the same bounded steps. Called again until nothing remains, it deletes a
     tenant of any size (its sessions are the caller's: ``tenant_sessions_delete``)."""
     _, more_keys = api_keys.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
     _, more_invitations = invitations.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
     if more_keys or more_invitations:
+        return 0, True
+    if tenant_data_delete(tr, tenant_id=tenant_id, limit=limit):  # higher apps: tenancy/hooks.py
         return 0, True
     deleted, more = memberships.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
     if not more:
@@ -120,10 +126,13 @@ def organization_delete(
     service, so their hooks run), API keys, invitations, memberships and record.
 
     The first transaction checks the caller is its owner (and refuses a personal
-    tenant); each deletes at most ``batch_size`` records of a kind. Memberships go
-    last, the caller's possibly among the first of them, so later steps do not
-    re-check: the deletion was authorised. Interrupted before the memberships, it
-    can be run again by the owner; after, by an operator (``tenant_purge_step``)."""
+    tenant) and marks the tenant as being deleted (``tenancy/deletion.py``): from
+    that commit on it is refused and hidden. Each transaction deletes at most
+    ``batch_size`` records of a kind. Memberships go last, the caller's possibly
+    among the first of them, so later steps do not re-check: the deletion was
+    authorised. Interrupted, it is finished by ``purge_expired``
+    (``deletions_resume``) or by the same call again, from the user who started it
+    or an owner still a member."""
     sessions = members = transactions = 0
     while True:
         check = transactions == 0
@@ -144,13 +153,30 @@ def _delete_step(
     tr: Transaction, *, principal: Principal, tenant_id: uuid.UUID, limit: int, check: bool
 ) -> tuple[int, int, bool]:
     if check:
-        require(tr, principal=principal, tenant_id=tenant_id, action=Action.DELETE)
-        tenant = tenants.get(tr, tenant_id)
-        if tenant is None:
-            raise TenantNotFound()
-        if tenant.kind != ORGANIZATION:
-            raise PersonalTenant("A personal tenant goes with its user (manage.py deleteuser).")
+        _authorise(tr, principal=principal, tenant_id=tenant_id, limit=limit)
     return tenant_purge_step(tr, tenant_id=tenant_id, limit=limit)
+
+
+def _authorise(tr: Transaction, *, principal: Principal, tenant_id: uuid.UUID, limit: int) -> None:
+    """Start the deletion (owner only: mark the tenant, delete the first API keys, as
+    their requests do not read the marker), or allow resuming one already marked."""
+    started_by = deleter(tr.get(marker_key(tenant_id)))
+    if started_by is not None:  # resuming (or a retry of a maybe-committed first step)
+        if principal.api_key_id is not None:
+            raise TenantNotFound()
+        if started_by != principal.user_id:
+            membership = memberships.get(tr, principal.user_id, tenant_id)
+            if membership is None or membership.role != OWNER:
+                raise TenantNotFound()
+        return
+    require(tr, principal=principal, tenant_id=tenant_id, action=Action.DELETE)
+    tenant = tenants.get(tr, tenant_id)
+    if tenant is None:
+        raise TenantNotFound()
+    if tenant.kind != ORGANIZATION:
+        raise PersonalTenant("A personal tenant goes with its user (manage.py deleteuser).")
+    mark(tr, tenant_id=tenant_id, user_id=principal.user_id)
+    api_keys.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
 
 
 def tenant_purge_step(
@@ -161,4 +187,31 @@ def tenant_purge_step(
     if more:
         return sessions, 0, True
     deleted, more = tenant_delete(tr, tenant_id=tenant_id, limit=limit)
+    if not more:
+        unmark(tr, tenant_id=tenant_id)  # gone with the record, in the same commit
     return sessions, deleted, more
+
+
+def deletions_resume(*, dry_run: bool = False, batch_size: int | None = None) -> PurgeCount:
+    """Finish every organisation deletion left half done (``purge_expired``): the
+    tenants marked as being deleted, each in bounded ``tenant_purge_step``s;
+    (marked, finished). Its sessions' files etc. go with ``sessions_deleted_committed``,
+    which ``purge_expired`` runs after every purge."""
+    size = batch_size or DELETE_BATCH
+    db = get_database()
+    marked = finished = 0
+    after: uuid.UUID | None = None
+    while True:
+        page = db.transact(lambda tr, a=after: marked_page(tr.snapshot, after=a, limit=size))
+        for tenant_id in page:
+            marked += 1
+            if dry_run:
+                continue
+            while db.transact(
+                lambda tr, t=tenant_id: tenant_purge_step(tr, tenant_id=t, limit=size)
+            )[2]:
+                pass
+            finished += 1
+        if len(page) < size:
+            return PurgeCount(marked, marked if dry_run else finished)
+        after = page[-1]

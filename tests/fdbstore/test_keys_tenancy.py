@@ -55,3 +55,7 @@ def test_tenant_role_key():
     assert KS.tenant_role(TENANT, "owner", USER) == (
         ROOT + b"\x02tenant_roles\x00" + T + b"\x02owner\x00" + U
     )
+
+
+def test_tenant_deleting_key():
+    assert KS.tenant_deleting(TENANT) == ROOT + b"\x02tenants_deleting\x00" + T

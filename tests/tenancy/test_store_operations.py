@@ -25,7 +25,9 @@ def _recorded(store, request):
     return recording.operations
 
 
-def test_an_organisation_token_reads_its_membership_in_the_revocation_read(api, org, store):
+def test_an_organisation_token_reads_its_membership_and_deletion_marker_in_one_read(
+    api, org, store
+):
     sid = ok(api.post(SESSIONS, {"name": "s"}, format="json", **org.bob.auth), 201)["id"]
     claims = jwt.decode(org.bob.org, options={"verify_signature": False})
     ks = keyspace()
@@ -37,6 +39,7 @@ def test_an_organisation_token_reads_its_membership_in_the_revocation_read(api, 
                 ks.revoked_token(claims["jti"]),
                 ks.user_token_floor(org.bob.user_id),
                 ks.membership(org.bob.user_id, org.id),
+                ks.tenant_deleting(org.id),  # still one round trip: tenancy/deletion.py
             ),
         ),
         ("commit",),

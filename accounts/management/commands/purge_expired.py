@@ -13,6 +13,7 @@ from fdbstore.connection import get_database
 from fdbstore.purge import PurgeCount, registered_purges
 from sessions_api.hooks import sessions_deleted_committed
 from tenancy.invitations import invitations_purge
+from tenancy.services import deletions_resume
 
 
 class Command(OperatorCommand):
@@ -21,7 +22,8 @@ class Command(OperatorCommand):
         "expiry, token floors (password changes, revoke_tokens, deleted users) older than "
         f"{FLOOR_KEPT.total_seconds() / 3600:g} hours, and throttle counters whose window "
         "has ended, blobs of uploads that died before publishing, the files of deleted "
-        "sessions not yet cleared, and invitations past their expiry. The store is walked "
+        "sessions not yet cleared, invitations past their expiry, and organisation deletions "
+        "left half done (finished). The store is walked "
         "in bounded batches, one short transaction each, so it is safe on a live store and "
         "on any size. Run it daily (cron)."
     )
@@ -45,6 +47,7 @@ class Command(OperatorCommand):
             "throttleCounters": throttle_counters_purge(dry_run=dry_run, batch_size=batch_size),
             "blobs": blobs_purge(get_database(), dry_run=dry_run, size=batch_size),
             "invitations": invitations_purge(dry_run=dry_run, batch_size=batch_size),
+            "tenantDeletions": deletions_resume(dry_run=dry_run, batch_size=batch_size),
         }
         extra = registered_purges()  # higher apps' purges (agents: finished hub tasks)
         for name, (_, purge) in extra.items():
@@ -58,6 +61,7 @@ class Command(OperatorCommand):
             "throttleCounters": "throttle counters",
             "blobs": "dead blobs",
             "invitations": "invitations",
+            "tenantDeletions": "tenant deletions",
             **{name: label for name, (label, _) in extra.items()},
         }
         self.emit(
