@@ -52,6 +52,22 @@ def usage_get(tr: ReadOperations, tenant_id: uuid.UUID) -> tuple[int, int]:
     return decode_int(raw[0]), decode_int(raw[1])
 
 
+def usage_clear(tr: Transaction, tenant_id: uuid.UUID, limit: int = 0) -> bool:
+    """``on_tenant_deleting`` hook (``tenancy/hooks.py``): clear the tenant's two
+    counters (one range clear, whatever ``limit``); nothing more to do after."""
+    tr.clear_range_startswith(keyspace().file_usage.pack((tenant_id,)))
+    return False
+
+
+def usage_release(tr: Transaction, tenant_id: uuid.UUID, *, nbytes: int, files: int) -> None:
+    """Give bytes and files back (a drained trash), unless the tenant's counters are
+    gone: its deletion cleared them (``usage_clear``), and an atomic add would write
+    them again, negative, for a tenant that no longer exists."""
+    if (nbytes or files) and tr.get(keyspace().file_usage_counter(tenant_id, "files")) is None:
+        return
+    usage_add(tr, tenant_id, nbytes=-nbytes, files=-files)
+
+
 def usage_add(tr: Transaction, tenant_id: uuid.UUID, *, nbytes: int, files: int) -> None:
     ks = keyspace()
     if nbytes:

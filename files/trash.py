@@ -26,7 +26,7 @@ from files.repositories import (
     trash_add,
     trash_clear,
     trash_page,
-    usage_add,
+    usage_release,
 )
 
 DRAIN_BATCH = 100
@@ -89,7 +89,7 @@ def _drain_dir(sid: uuid.UUID, dir_id: uuid.UUID, tenant_id: uuid.UUID, *, deadl
                     trash_add(tr, sid, entry.id, tenant_id)
                 else:
                     nbytes, files = nbytes + entry.size, files + 1
-            usage_add(tr, tenant_id, nbytes=-nbytes, files=-files)
+            usage_release(tr, tenant_id, nbytes=nbytes, files=files)
 
         db.transact(step)
         if not rows:
