@@ -182,7 +182,12 @@ def _authorise(tr: Transaction, *, principal: Principal, tenant_id: uuid.UUID, l
 def tenant_purge_step(
     tr: Transaction, *, tenant_id: uuid.UUID, limit: int
 ) -> tuple[int, int, bool]:
-    """One bounded step of deleting a tenant: (sessions, memberships, more remain)."""
+    """One bounded step of deleting a tenant: (sessions, memberships, more remain).
+
+    API keys go first: their requests do not read the deletion marker."""
+    _, more = api_keys.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
+    if more:
+        return 0, 0, True
     sessions, more = tenant_sessions_delete(tr, tenant_id=tenant_id, limit=limit)
     if more:
         return sessions, 0, True
