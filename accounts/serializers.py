@@ -59,3 +59,28 @@ class UserRecordSerializer(serializers.Serializer):
 
     def personal_tenant_id(self, user) -> str:
         return str(self_tenant_id(user.id))
+
+
+class ProfileUpdateSerializer(StrictInputSerializer):
+    """``PATCH /auth/me``: any of the profile fields, with registration's rules; ``email``
+    only with ``currentPassword``."""
+
+    firstName = TextField(source="first_name", max_length=150, required=False)
+    lastName = TextField(source="last_name", max_length=150, required=False)
+    company = TextField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    email = EmailField(required=False, help_text="A new email; needs currentPassword.")
+    currentPassword = TextField(
+        source="current_password", trim_whitespace=False, max_length=1024, required=False
+    )
+
+    def validate(self, attrs):
+        if "email" in attrs and "current_password" not in attrs:
+            raise serializers.ValidationError(
+                {"currentPassword": ["Required to change the email."]}
+            )
+        return attrs
+
+
+class PasswordChangeSerializer(StrictInputSerializer):
+    currentPassword = TextField(source="current_password", trim_whitespace=False, max_length=1024)
+    newPassword = TextField(source="new_password", trim_whitespace=False, max_length=1024)

@@ -148,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # CORS_ALLOWED_ORIGINS (read above); the guide's methods, headers and max age.
 CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
+CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # PATCH: /auth/me (issue 9)
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]  # readable by browser code
 CORS_PREFLIGHT_MAX_AGE = 3600
