@@ -32,6 +32,7 @@ from fdbstore.database import transactional
 from fdbstore.errors import UniqueViolation
 from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
+from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
 from tenancy.records import OWNER, self_tenant_id
 from tenancy.services import tenant_delete, tenant_self_create, user_memberships_delete
@@ -228,6 +229,7 @@ def user_delete(*, email: str, batch_size: int = DELETE_BATCH) -> UserDeletion:
         transactions += 1
         sessions, memberships = sessions + step.sessions, memberships + step.memberships
         if step.done:
+            sessions_deleted_committed()  # their files etc.: sessions_api/hooks.py
             return UserDeletion(user, tenant_id, sessions, memberships, transactions)
 
 

@@ -16,6 +16,32 @@ default ``"coditect"``). Top-level spaces are short names, never reused::
     (root, "token_floor", user_id)                tuple(ms)        (older tokens are void)
     (root, "throttle", scope, ident, window)      int64 LE         (atomic-add counter)
 
+    -- blobs (fdbstore/blobs.py, owned by issue 11; reused by avatars, A2A) --
+    (root, "blob_chunks", blob_id, n)             bytes < 100,000  chunk n of a blob
+    (root, "blob_pending", blob_id)               tuple(expires_ms) blob not yet published
+                                                                    (or retired): purgeable
+
+    -- files (files/, a session's file tree) --
+    (root, "file_entries", sid, dir_id, name)     entry JSON       a name in a directory
+    (root, "file_usage", tenant_id, "bytes")      int64 LE         atomic-add counters
+    (root, "file_usage", tenant_id, "files")      int64 LE
+    (root, "file_trash", sid)                     tuple(tenant_id) a deleted session whose
+                                                                   files are being cleared
+
+A blob is written chunk by chunk under a fresh ``blob_id`` (a new version),
+across as many transactions as it needs, with its ``blob_pending`` marker set
+by the first; the caller publishes it (clears the marker) in the one small
+transaction that points its record at the blob. A blob whose marker expired
+is garbage of a dead upload: ``purge_expired`` clears it.
+
+The file tree is a tree of ids, as FoundationDB's directory layer is: a
+directory entry's value names the directory's own id, and its children are
+the keys under ``(sid, that id)``; a session's root directory has the nil
+UUID. A file entry names its blob. Moving a directory of any size rewrites one
+entry (clear the old name, set the new), so it is one small transaction; no
+key carries a full path. Every key of a session's tree starts with
+``(file_entries, sid)``, so deleting a session's files is a walk of one prefix.
+
 ``revoked_tokens`` values hold the token's ``exp`` (epoch seconds) so a purge
 can drop entries whose token has expired anyway. ``token_floor`` holds an
 epoch millisecond set by the user's last password change (or revocation of
@@ -57,6 +83,12 @@ SPACES = (
     "revoked_tokens",
     "token_floor",
     "throttle",
+    # blobs and files (issue 11)
+    "blob_chunks",
+    "blob_pending",
+    "file_entries",
+    "file_usage",
+    "file_trash",
 )
 
 
@@ -76,6 +108,12 @@ class Keyspace:
         self.revoked_tokens = self.root["revoked_tokens"]
         self.token_floor = self.root["token_floor"]
         self.throttle = self.root["throttle"]
+        # blobs and files (issue 11)
+        self.blob_chunks = self.root["blob_chunks"]
+        self.blob_pending = self.root["blob_pending"]
+        self.file_entries = self.root["file_entries"]
+        self.file_usage = self.root["file_usage"]
+        self.file_trash = self.root["file_trash"]
 
     def space(self, name: str) -> Subspace:
         if name not in SPACES:
@@ -114,6 +152,22 @@ class Keyspace:
 
     def throttle_counter(self, scope: str, ident: str, window: int) -> bytes:
         return self.throttle.pack((scope, ident, window))
+
+    # -- blobs and files (issue 11) ------------------------------------------------
+    def blob_chunk(self, blob_id: uuid.UUID, index: int) -> bytes:
+        return self.blob_chunks.pack((blob_id, index))
+
+    def blob_marker(self, blob_id: uuid.UUID) -> bytes:
+        return self.blob_pending.pack((blob_id,))
+
+    def file_entry(self, session_id: uuid.UUID, dir_id: uuid.UUID, name: str) -> bytes:
+        return self.file_entries.pack((session_id, dir_id, name))
+
+    def file_usage_counter(self, tenant_id: uuid.UUID, kind: str) -> bytes:
+        return self.file_usage.pack((tenant_id, kind))
+
+    def file_trash_entry(self, session_id: uuid.UUID) -> bytes:
+        return self.file_trash.pack((session_id,))
 
 
 @lru_cache(maxsize=8)

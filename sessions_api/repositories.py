@@ -10,6 +10,8 @@ from fdbstore.codec import VERSION_FIELD, RecordCodec
 from fdbstore.indexes import Index
 from fdbstore.keys import keyspace
 from fdbstore.repository import Repository
+from fdbstore.transaction import Transaction
+from sessions_api import hooks
 from sessions_api.records import Session
 
 
@@ -18,6 +20,13 @@ class SessionRepository(Repository[Session]):
 
     codec = RecordCodec(Session, version=1)
     indexes = [Index("by_tenant", lambda: keyspace().tenant_sessions, lambda s: (s.tenant_id,))]
+
+    def update(self, tr: Transaction, old: Session | None, new: Session | None) -> None:
+        """As ``Repository.update``; deleting a session runs its deletion hooks
+        (``sessions_api/hooks.py``) in the same transaction, whatever path deleted it."""
+        super().update(tr, old, new)
+        if old is not None and new is None:
+            hooks.session_deleted(tr, old)
 
 
 sessions = SessionRepository(lambda: keyspace().sessions, lambda s: (s.id,))

@@ -10,6 +10,7 @@ from config.api import clock
 from config.api.ids import uuid7
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
+from sessions_api import hooks
 from sessions_api.errors import SessionNotFound
 from sessions_api.records import Session
 from sessions_api.repositories import sessions
@@ -59,13 +60,17 @@ def session_delete(*, principal: Principal, session_id: str) -> None:
         sessions.delete(tr, session)
 
     get_database().transact(delete)
+    hooks.sessions_deleted_committed([sid])
 
 
 def tenant_sessions_delete(
     tr: Transaction, *, tenant_id: uuid.UUID, limit: int
 ) -> tuple[int, bool]:
     """Delete up to ``limit`` of the tenant's sessions (record and index entry of each);
-    return (sessions deleted, whether more remain). One range read, one batched read."""
+    return (sessions deleted, whether more remain). One range read, one batched read.
+
+    Each deletion runs the ``on_session_deleted`` hooks in ``tr``; the caller runs
+    ``hooks.sessions_deleted_committed()`` once its transactions have committed."""
     return sessions.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
 
 

@@ -117,6 +117,12 @@ def test_every_builder_lands_in_its_own_space_only():
         "revoked_tokens": KS.revoked_token("j"),
         "token_floor": KS.user_token_floor(USER),
         "throttle": KS.throttle_counter("s", "i", 1),
+        # blobs and files (issue 11)
+        "blob_chunks": KS.blob_chunk(SESSION, 0),
+        "blob_pending": KS.blob_marker(SESSION),
+        "file_entries": KS.file_entry(SESSION, USER, "a"),
+        "file_usage": KS.file_usage_counter(TENANT, "bytes"),
+        "file_trash": KS.file_trash_entry(SESSION),
     }
     assert set(built) == set(SPACES)
     for owner, key in built.items():

@@ -8,7 +8,10 @@ from accounts.services import FLOOR_KEPT, revocations_purge
 from config.api.throttling import throttle_counters_purge
 from config.commands import OperatorCommand, bounded_int
 from fdbstore import scan
+from fdbstore.blobs import blobs_purge
+from fdbstore.connection import get_database
 from fdbstore.purge import PurgeCount
+from sessions_api.hooks import sessions_deleted_committed
 
 
 class Command(OperatorCommand):
@@ -16,8 +19,9 @@ class Command(OperatorCommand):
         "Clear what no longer does anything: revocations of logged-out tokens past their "
         "expiry, token floors (password changes, revoke_tokens, deleted users) older than "
         f"{FLOOR_KEPT.total_seconds() / 3600:g} hours, and throttle counters whose window "
-        "has ended. The store is walked in bounded batches, one short transaction each, "
-        "so it is safe on a live store and on any size. Run it daily (cron)."
+        "has ended, blobs of uploads that died before publishing, and the files of deleted "
+        "sessions not yet cleared. The store is walked in bounded batches, one short "
+        "transaction each, so it is safe on a live store and on any size. Run it daily (cron)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -37,12 +41,16 @@ class Command(OperatorCommand):
             "revokedTokens": revocations.revoked_tokens,
             "tokenFloors": revocations.token_floors,
             "throttleCounters": throttle_counters_purge(dry_run=dry_run, batch_size=batch_size),
+            "blobs": blobs_purge(get_database(), dry_run=dry_run, size=batch_size),
         }
+        if not dry_run:  # finish what session deletions queued (their files)
+            sessions_deleted_committed()
         verb = "would clear" if dry_run else "cleared"
         labels = {
             "revokedTokens": "revoked tokens",
             "tokenFloors": "token floors",
             "throttleCounters": "throttle counters",
+            "blobs": "dead blobs",
         }
         self.emit(
             {"dryRun": dry_run, **{name: _json(count) for name, count in counts.items()}},
