@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.avatars import avatar_url
 from config.api.fields import EmailField, TextField
 from config.api.strict import StrictInputSerializer
 from tenancy.records import self_tenant_id
@@ -32,6 +34,12 @@ class UserSerializer(serializers.Serializer):
     lastName = serializers.CharField(source="user.last_name")
     role = serializers.ChoiceField(choices=["owner", "member"], help_text="Role in the tenant.")
     company = serializers.CharField(source="user.company", allow_null=True)
+    avatarUrl = serializers.SerializerMethodField(method_name="avatar_url")
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def avatar_url(self, account) -> str | None:
+        """The avatar's path (null without one); it changes whenever the image does."""
+        return avatar_url(account.user)
 
 
 class AuthResultSerializer(serializers.Serializer):

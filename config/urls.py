@@ -15,6 +15,7 @@ from config.api.health import HealthView
 v5 = [
     path("auth/", include("accounts.urls")),
     path("", include("sessions_api.urls")),
+    path("users/", include("accounts.user_urls")),  # avatars (issue 9)
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

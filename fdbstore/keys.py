@@ -28,6 +28,12 @@ default ``"coditect"``). Top-level spaces are short names, never reused::
     (root, "file_trash", sid)                     tuple(tenant_id) a deleted session whose
                                                                    files are being cleared
 
+    -- avatars (accounts/avatars.py, issue 9) --
+    (root, "avatars", user_id)                    avatar JSON      the user's avatar: blob id,
+                                                                   type, size, digest, time
+    (root, "users", user_id)                      ... "avatar_id"  the user record's reference
+    (root, "blob_chunks", avatar_blob_id, n)      bytes            the WebP, chunked (blobs.py)
+
 A blob is written chunk by chunk under a fresh ``blob_id`` (a new version),
 across as many transactions as it needs, with its ``blob_pending`` marker set
 by the first; the caller publishes it (clears the marker) in the one small
@@ -89,6 +95,8 @@ SPACES = (
     "file_entries",
     "file_usage",
     "file_trash",
+    # avatars (issue 9)
+    "avatars",
 )
 
 
@@ -114,6 +122,8 @@ class Keyspace:
         self.file_entries = self.root["file_entries"]
         self.file_usage = self.root["file_usage"]
         self.file_trash = self.root["file_trash"]
+        # avatars (issue 9)
+        self.avatars = self.root["avatars"]
 
     def space(self, name: str) -> Subspace:
         if name not in SPACES:
@@ -168,6 +178,10 @@ class Keyspace:
 
     def file_trash_entry(self, session_id: uuid.UUID) -> bytes:
         return self.file_trash.pack((session_id,))
+
+    # -- avatars (issue 9) -------------------------------------------------------------
+    def avatar(self, user_id: uuid.UUID) -> bytes:
+        return self.avatars.pack((user_id,))
 
 
 @lru_cache(maxsize=8)

@@ -123,6 +123,8 @@ def test_every_builder_lands_in_its_own_space_only():
         "file_entries": KS.file_entry(SESSION, USER, "a"),
         "file_usage": KS.file_usage_counter(TENANT, "bytes"),
         "file_trash": KS.file_trash_entry(SESSION),
+        # avatars (issue 9)
+        "avatars": KS.avatar(USER),
     }
     assert set(built) == set(SPACES)
     for owner, key in built.items():

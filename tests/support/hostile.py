@@ -47,7 +47,7 @@ REGISTER = BodyEndpoint(
     },
     required=("email", "password", "firstName", "lastName"),
     nullable=("company",),
-    read_only=("id", "role", "name", "token"),
+    read_only=("id", "role", "name", "token", "avatarUrl"),
 )
 LOGIN = BodyEndpoint(
     "login",
