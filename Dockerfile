@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The API for production: gunicorn (config/gunicorn.conf.py) on $PORT, as a
+# The API for production: granian (python -m config.server) on $PORT, as a
 # non-root user, with FoundationDB's client library for FDB_CLUSTER_FILE.
 #
 #   docker build -t coditect-api .
@@ -69,4 +69,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/api/v5/health' % os.environ.get('PORT', '8080'), timeout=4)"]
 
 ENTRYPOINT ["sh", "/app/docker/entrypoint.sh"]
-CMD ["gunicorn", "--config", "config/gunicorn.conf.py"]
+CMD ["python", "-m", "config.server"]

@@ -6,7 +6,7 @@
 # Every other argument goes to `python -m bench.api_bench` (--help lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh requirements.txt
+bash scripts/bootstrap.sh bench/requirements.txt
 if ! command -v wrk >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "bench: installing wrk (Debian package)" >&2

@@ -133,8 +133,12 @@ def build_logging(*, debug: bool, level: str) -> dict[str, Any]:
     }
 
 
-def gunicorn_logging(*, debug: bool, level: str) -> dict[str, Any]:
-    """Return gunicorn's ``logconfig_dict``: its own messages in the same format."""
+def server_logging(*, debug: bool, level: str) -> dict[str, Any]:
+    """Return granian's ``log_dictconfig``: its own messages in the same format.
+
+    Its access log stays off: ``config.middleware`` (and ``config.edge`` for the
+    answers Django does not make) logs each request; granian's line would add
+    the query string, which may hold a token."""
     handler = {
         "class": "logging.StreamHandler",
         "stream": "ext://sys.stderr",
@@ -144,11 +148,10 @@ def gunicorn_logging(*, debug: bool, level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": _formatters(),
-        "handlers": {"console": handler, "error_console": handler},
+        "handlers": {"console": handler},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
-            "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
-            # Off: config.middleware logs each request; this line would add the query string.
-            "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            "_granian": {"handlers": ["console"], "level": level, "propagate": False},
+            "granian.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
         },
     }

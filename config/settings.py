@@ -77,7 +77,7 @@ FDBSTORE = {
 checks.store(FDBSTORE)  # unknown backend, unreadable cluster file, unwritable store path
 
 # --- Server, logging, CORS origins, security headers (config/checks.py, config/logging.py)
-SERVER_HOST, SERVER_PORT = checks.server_address()  # HOST / PORT, used by gunicorn.conf.py
+SERVER_HOST, SERVER_PORT = checks.server_address()  # HOST / PORT, used by config/server.py
 LOG_LEVEL = checks.log_level()  # LOG_LEVEL, or RUST_LOG as an alias
 LOGGING = build_logging(debug=DEBUG, level=LOG_LEVEL)
 CORS_ALLOWED_ORIGINS = checks.cors_allowed_origins()
@@ -183,3 +183,27 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
+
+# --- The production server (issue 14): granian runs config.asgi in WEB_CONCURRENCY
+# worker processes (config/server.py); docs/OPERATIONS.md, "The production server".
+# ASGI apps mounted beside Django: path prefix -> dotted path of an ASGI application,
+# imported in each worker after the fork (config/router.py). Other issues add theirs.
+ASGI_MOUNTS: dict[str, str] = {}
+# Threads per worker that run Django (config/bridge.py), and when the bridge itself
+# answers: 503 after SERVER_REQUEST_TIMEOUT seconds in Django, or with more than
+# SERVER_MAX_PENDING requests queued in one worker; 413 above SERVER_MAX_BODY_BYTES.
+SERVER_THREADS = env_int("SERVER_THREADS", 4, minimum=1, maximum=256)
+SERVER_REQUEST_TIMEOUT = env_int("SERVER_REQUEST_TIMEOUT", 30, minimum=1)
+SERVER_MAX_PENDING = env_int("SERVER_MAX_PENDING", 256, minimum=1)
+SERVER_MAX_BODY_BYTES = env_int("SERVER_MAX_BODY_BYTES", 128 * 1024 * 1024, minimum=1024)
+
+# --- Workspace files (files/, issue 11). Per tenant: FILES_QUOTA_BYTES (default
+# 1 GiB) and FILES_QUOTA_FILES (100,000); the largest file FILES_MAX_BYTES (100 MiB).
+INSTALLED_APPS += ["files"]
+FILES_MAX_BYTES = env_int("FILES_MAX_BYTES", 100 * 1024 * 1024, minimum=0)
+FILES_QUOTA_BYTES = env_int("FILES_QUOTA_BYTES", 1024**3, minimum=0)
+FILES_QUOTA_FILES = env_int("FILES_QUOTA_FILES", 100_000, minimum=0)
+# Conditional requests and ranges cross origins too (a browser editor on another origin);
+# HEAD needs no listing, it is a CORS-safelisted method.
+CORS_ALLOW_HEADERS = [*CORS_ALLOW_HEADERS, "if-match", "if-none-match", "range"]
+CORS_EXPOSE_HEADERS = [*CORS_EXPOSE_HEADERS, "ETag", "Content-Range", "Last-Modified"]

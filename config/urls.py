@@ -14,8 +14,9 @@ from config.api.health import HealthView
 # costs a Resolver404 and Django's "tried" lists (~25 µs on every sessions request).
 v5 = [
     path("auth/", include("accounts.urls")),
-    path("", include("sessions_api.urls")),
     path("users/", include("accounts.user_urls")),  # avatars (issue 9)
+    path("", include("sessions_api.urls")),
+    path("", include("files.urls")),  # sessions/{id}/files..., usage (issue 11)
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Entry point of the API container (and of scripts/serve.sh), then runs its arguments
-# (the image's default: gunicorn --config config/gunicorn.conf.py).
+# (the image's default: python -m config.server, granian).
 #
-# - Checks WEB_CONCURRENCY here: gunicorn parses it itself before reading its
-#   config file, so a bad value would otherwise end in a Python traceback. Every
-#   other variable is checked by config/settings.py (one line, exit status 1).
+# - Checks WEB_CONCURRENCY here too (a plain number of workers), as it always has;
+#   every other variable is checked by config/settings.py and config/server.py
+#   (one line, exit status 1).
 # - Writes the FoundationDB cluster file when FDB_CLUSTER_FILE_CONTENTS is given
 #   (docker-compose.yml does this), into the path FDB_CLUSTER_FILE names.
 set -eu

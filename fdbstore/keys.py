@@ -25,8 +25,10 @@ default ``"coditect"``). Top-level spaces are short names, never reused::
     (root, "file_entries", sid, dir_id, name)     entry JSON       a name in a directory
     (root, "file_usage", tenant_id, "bytes")      int64 LE         atomic-add counters
     (root, "file_usage", tenant_id, "files")      int64 LE
-    (root, "file_trash", sid)                     tuple(tenant_id) a deleted session whose
-                                                                   files are being cleared
+    (root, "file_trash", sid, dir_id)             tuple(tenant_id) an unlinked directory (the
+                                                                   root of a deleted session)
+                                                                   whose contents are being
+                                                                   cleared
 
     -- avatars (accounts/avatars.py, issue 9) --
     (root, "avatars", user_id)                    avatar JSON      the user's avatar: blob id,
@@ -46,7 +48,9 @@ the keys under ``(sid, that id)``; a session's root directory has the nil
 UUID. A file entry names its blob. Moving a directory of any size rewrites one
 entry (clear the old name, set the new), so it is one small transaction; no
 key carries a full path. Every key of a session's tree starts with
-``(file_entries, sid)``, so deleting a session's files is a walk of one prefix.
+``(file_entries, sid)``. Deleting a directory (or a whole session: its root)
+unlinks it in one transaction and queues it in ``file_trash``; its contents
+are then cleared in bounded transactions (``files/trash.py``), resumably.
 
 ``revoked_tokens`` values hold the token's ``exp`` (epoch seconds) so a purge
 can drop entries whose token has expired anyway. ``token_floor`` holds an
@@ -176,8 +180,8 @@ class Keyspace:
     def file_usage_counter(self, tenant_id: uuid.UUID, kind: str) -> bytes:
         return self.file_usage.pack((tenant_id, kind))
 
-    def file_trash_entry(self, session_id: uuid.UUID) -> bytes:
-        return self.file_trash.pack((session_id,))
+    def file_trash_entry(self, session_id: uuid.UUID, dir_id: uuid.UUID) -> bytes:
+        return self.file_trash.pack((session_id, dir_id))
 
     # -- avatars (issue 9) -------------------------------------------------------------
     def avatar(self, user_id: uuid.UUID) -> bytes:

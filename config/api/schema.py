@@ -86,7 +86,7 @@ def errors(*statuses: int, **overrides: str) -> dict[int, OpenApiResponse]:
     statuses = tuple(sorted({*statuses, *(int(name[1:]) for name in overrides)}))
     return {
         status: OpenApiResponse(
-            ErrorEnvelopeSerializer, description=overrides.get(f"e{status}", _ERRORS[status])
+            ErrorEnvelopeSerializer, description=overrides.get(f"e{status}") or _ERRORS[status]
         )
         for status in statuses
     }

@@ -20,6 +20,14 @@ ENDPOINTS = {
     ("/api/v5/sessions/{sessionId}", "get"): {"200", "401", "404", "503"},
     ("/api/v5/sessions/{sessionId}", "delete"): {"204", "401", "404", "503"},
     ("/api/v5/health", "get"): {"200", "503"},
+    # workspace files (issue 11)
+    ("/api/v5/sessions/{sessionId}/files", "get"): {"200", "400", "401", "404", "503"},
+    ("/api/v5/sessions/{sessionId}/files/{path}", "get"): {"200", "304", "404", "409", "416"},
+    ("/api/v5/sessions/{sessionId}/files/{path}", "put"): {"200", "201", "411", "412", "413"},
+    ("/api/v5/sessions/{sessionId}/files/{path}", "delete"): {"204", "404", "409", "412"},
+    ("/api/v5/sessions/{sessionId}/files:move", "post"): {"200", "400", "404", "409"},
+    ("/api/v5/sessions/{sessionId}/files:copy", "post"): {"200", "201", "404", "409", "413"},
+    ("/api/v5/usage", "get"): {"200", "401", "503"},
 }
 
 

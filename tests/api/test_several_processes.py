@@ -1,15 +1,14 @@
 """Two real server processes on one embedded store behave as one service.
 
-Each is a gunicorn worker of its own, on its own port: a registration race
-across both gives one 201, a logout on one is refused at once by the other,
-and a session created on one is listed by the other.
+Each is a production server (``python -m config.server``) of one worker, on its
+own port: a registration race across both gives one 201, a logout on one is
+refused at once by the other, and a session created on one is listed by the other.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,14 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.server import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(base: str, method: str, path: str, body=None, token: str | None = None):
@@ -58,23 +53,12 @@ def servers(tmp_path_factory) -> Iterator[list[str]]:
         "THROTTLE_REGISTER_RATE": "1000/min",
         "LOG_LEVEL": "warning",
     }
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     procs = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--workers",
-                "1",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--config",
-                "/dev/null",
-            ],
+            [sys.executable, "-m", "config.server"],
             cwd=ROOT,
-            env=env,
+            env={**env, "WEB_CONCURRENCY": "1", "HOST": "127.0.0.1", "PORT": str(port)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

@@ -41,10 +41,10 @@ def test_the_image_installs_the_pinned_client_with_a_verified_checksum(dockerfil
     assert "releases/download/${FDB_VERSION}/" in dockerfile
 
 
-def test_the_image_runs_gunicorn_as_a_non_root_user_with_a_healthcheck(dockerfile):
+def test_the_image_runs_the_production_server_as_a_non_root_user_with_a_healthcheck(dockerfile):
     user = re.search(r"^USER (\S+)$", dockerfile, re.M)
     assert user and user.group(1).split(":")[0] not in {"0", "root"}
-    assert 'CMD ["gunicorn", "--config", "config/gunicorn.conf.py"]' in dockerfile
+    assert 'CMD ["python", "-m", "config.server"]' in dockerfile
     healthcheck = re.search(r"^HEALTHCHECK .*\n\s+CMD (.*)$", dockerfile, re.M)
     assert healthcheck and "/api/v5/health" in healthcheck.group(1)
     assert "urllib.request" in healthcheck.group(1)

@@ -12,8 +12,8 @@ from config.logging import (
     JsonFormatter,
     ReadableFormatter,
     build_logging,
-    gunicorn_logging,
     redact,
+    server_logging,
 )
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -104,7 +104,8 @@ def test_build_logging_picks_the_formatter_from_debug_and_quietens_django():
     logging.config.dictConfig({**dev, "root": {"level": "WARNING", "handlers": []}})
 
 
-def test_gunicorn_logging_turns_its_access_log_off():
-    config = gunicorn_logging(debug=False, level="INFO")
-    assert config["loggers"]["gunicorn.access"]["handlers"] == []
-    assert config["loggers"]["gunicorn.error"]["handlers"] == ["console"]
+def test_server_logging_turns_its_access_log_off():
+    config = server_logging(debug=False, level="INFO")
+    assert config["loggers"]["granian.access"]["handlers"] == []
+    assert config["loggers"]["_granian"]["handlers"] == ["console"]
+    assert config["handlers"]["console"]["formatter"] == "json"

@@ -1,7 +1,7 @@
 """With DEBUG off the service refuses to start on a bad environment: one line, no traceback.
 
 Each case runs a real entry point in a child process (``manage.py check --deploy``,
-gunicorn with ``config/gunicorn.conf.py``, the container entrypoint) with a clean
+the production server ``python -m config.server``, the container entrypoint) with a clean
 environment, as an operator would.
 """
 
@@ -15,7 +15,7 @@ from config import checks
 from config.env import ConfigError
 from tests.config.conftest import PYTHON, STRONG_SECRET, clean_env, run
 
-GUNICORN = [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"]
+SERVER = [PYTHON, "-m", "config.server"]
 CHECK_DEPLOY = [PYTHON, "manage.py", "check", "--deploy"]
 
 WEAK_SECRETS = [
@@ -44,9 +44,9 @@ def test_manage_py_refuses_a_weak_secret(tmp_path, secret, message):
 
 
 @pytest.mark.parametrize(("secret", "message"), WEAK_SECRETS)
-def test_gunicorn_refuses_a_weak_secret(tmp_path, secret, message):
+def test_the_server_refuses_a_weak_secret(tmp_path, secret, message):
     env = clean_env(FDBSTORE_PATH=str(tmp_path / "s.sqlite3"), PORT="1", **secret)
-    assert_one_line_refusal(run(GUNICORN, env), message)
+    assert_one_line_refusal(run(SERVER, env), message)
 
 
 @pytest.mark.parametrize(
@@ -58,11 +58,14 @@ def test_gunicorn_refuses_a_weak_secret(tmp_path, secret, message):
         ({"FDB_CLUSTER_FILE": "/nonexistent/fdb.cluster"}, "FDB_CLUSTER_FILE /nonexistent"),
         ({"CORS_ALLOWED_ORIGINS": "coditect.ai"}, "CORS_ALLOWED_ORIGINS entries must"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
+        ({"SERVER_THREADS": "0"}, "SERVER_THREADS must be at least 1, got 0"),
+        ({"SERVER_WORKERS_LIFETIME": "30"}, "SERVER_WORKERS_LIFETIME must be 0 (never) or at"),
+        ({"SERVER_REQUEST_TIMEOUT": "soon"}, "SERVER_REQUEST_TIMEOUT must be an integer"),
     ],
 )
-def test_gunicorn_refuses_an_invalid_value(tmp_path, bad, message):
+def test_the_server_refuses_an_invalid_value(tmp_path, bad, message):
     env = clean_env(JWT_SECRET=STRONG_SECRET, FDBSTORE_PATH=str(tmp_path / "s.sqlite3"), **bad)
-    assert_one_line_refusal(run(GUNICORN, env), message)
+    assert_one_line_refusal(run(SERVER, env), message)
 
 
 def test_a_cluster_without_the_client_library_is_refused_naming_the_package(tmp_path, monkeypatch):
@@ -82,10 +85,9 @@ def test_a_cluster_without_the_client_library_is_refused_naming_the_package(tmp_
 
 
 def test_the_entrypoint_refuses_a_non_numeric_worker_count(tmp_path):
-    # gunicorn parses WEB_CONCURRENCY before reading its config file, so the
-    # entrypoint (used by the container and scripts/serve.sh) checks it first.
+    # The entrypoint (used by the container and scripts/serve.sh) checks it first.
     env = clean_env(JWT_SECRET=STRONG_SECRET, WEB_CONCURRENCY="four")
-    result = run(["sh", "docker/entrypoint.sh", *GUNICORN], env)
+    result = run(["sh", "docker/entrypoint.sh", *SERVER], env)
     assert_one_line_refusal(result, "WEB_CONCURRENCY must be a whole number of workers")
 
 

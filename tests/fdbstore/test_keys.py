@@ -122,7 +122,7 @@ def test_every_builder_lands_in_its_own_space_only():
         "blob_pending": KS.blob_marker(SESSION),
         "file_entries": KS.file_entry(SESSION, USER, "a"),
         "file_usage": KS.file_usage_counter(TENANT, "bytes"),
-        "file_trash": KS.file_trash_entry(SESSION),
+        "file_trash": KS.file_trash_entry(SESSION, USER),
         # avatars (issue 9)
         "avatars": KS.avatar(USER),
     }

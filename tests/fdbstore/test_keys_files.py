@@ -47,4 +47,6 @@ def test_file_usage_key():
 
 
 def test_file_trash_key():
-    assert KS.file_trash_entry(SESSION) == b"\x02coditect\x00\x02file_trash\x00" + S
+    assert KS.file_trash_entry(SESSION, NIL) == (
+        b"\x02coditect\x00\x02file_trash\x00" + S + b"\x30" + bytes(16)
+    )

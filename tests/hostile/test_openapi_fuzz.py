@@ -16,7 +16,8 @@ Two choices, each because the schema cannot say it:
 * register's schema-valid bodies may be 400: Django's password validators
   (too common, all digits, like the user's name) cannot be written in JSON
   Schema; nor can the list's ``cursor``, an opaque token that only a page's
-  ``meta.nextCursor`` makes (a random string is schema-valid, and a 400).
+  ``meta.nextCursor`` makes (a random string is schema-valid, and a 400); nor
+  the files API's path rules (no ``..``, no empty segment, ...) and its cursor.
   The same for the self-service password change (the validators again) and
   ``PATCH /auth/me`` (an ``email`` needs ``currentPassword``: OpenAPI 3.0 has
   no ``dependentRequired``), and the avatar upload (no schema says "a
@@ -68,6 +69,14 @@ def load_schema(*, with_security_parameters: bool):
                 for operation_id in (
                     "auth_register_create",
                     "sessions_list",
+                    # workspace files (issue 11): path rules and cursors
+                    "files_list",
+                    "files_get",
+                    "files_put",
+                    "files_delete",
+                    "files_move",
+                    "files_copy",
+                    # profile, password and avatar (issue 9)
                     "auth_password_create",
                     "auth_me_partial_update",
                     "auth_me_avatar_update",

@@ -1,7 +1,7 @@
 """A real HTTP client for system tests: one fresh connection per request.
 
 A new connection each time lets the kernel hand every request to whichever
-gunicorn worker accepts first, so a run of requests reaches every worker.
+server worker accepts first, so a run of requests reaches every worker.
 """
 
 from __future__ import annotations
@@ -17,6 +17,23 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 STRONG_PASSWORD = "correct horse battery staple"
+
+
+class Headers(dict):
+    """Response headers looked up case-insensitively, as HTTP names are
+    (the production server sends them in lower case)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__((name.lower(), value) for name, value in pairs)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,7 @@ def call(
         conn.request(method, path, body=payload, headers=sent)
         response = conn.getresponse()
         raw = response.read()
-        reply_headers = dict(response.getheaders())
+        reply_headers = Headers(response.getheaders())
     finally:
         conn.close()
     try:

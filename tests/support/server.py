@@ -1,9 +1,9 @@
-"""The production server for system tests: gunicorn with config/gunicorn.conf.py.
+"""The production server for system tests: ``python -m config.server`` (granian).
 
-``serve()`` starts gunicorn on a free loopback port, in its own process group
+``serve()`` starts it on a free loopback port, in its own process group
 (so the master and every worker can be killed together), waits for
 ``/api/v5/health`` and always ends the whole group afterwards. Its stderr --
-gunicorn's lines and the JSON request log, each with the ``pid`` of the
+the server's lines and the JSON request log, each with the ``pid`` of the
 process that wrote it -- goes to a file, so a test can tell which worker served
 a request (by the ``X-Request-ID`` it sent) and show the log when it fails.
 ``launch_server`` is the fixture: it starts servers and stops each at the end
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -30,13 +31,13 @@ import pytest
 from tests.support.http import call
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"]
+SERVER = [sys.executable, "-m", "config.server"]
 MANAGE = [sys.executable, "manage.py"]
 # Generous: three workers importing Django at once on a loaded 2-core machine.
 READY_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 HIGH_RATE = "100000/min"
-_BOOTING = "Booting worker with pid: "
+_SPAWNING = re.compile(r"^Spawning worker-\d+ with PID: (\d+)$")
 
 
 def free_port() -> int:
@@ -89,8 +90,8 @@ class Server:
 
     def worker_pids(self) -> set[int]:
         """The pids of the workers the master has booted so far."""
-        messages = (e.get("message", "") for e in self.log_entries())
-        return {int(m[len(_BOOTING) :]) for m in messages if m.startswith(_BOOTING)}
+        matches = (_SPAWNING.match(e.get("message", "")) for e in self.log_entries())
+        return {int(m.group(1)) for m in matches if m}
 
     def served_by(self, request_ids: set[str]) -> dict[str, int]:
         """``request_id -> pid`` of the worker that logged each of these requests."""
@@ -139,13 +140,13 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
 
 @contextmanager
 def serve(env: dict[str, str], log_path: Path) -> Iterator[Server]:
-    """Run gunicorn with ``env`` on a free port until the block ends; the log is
+    """Run the server with ``env`` on a free port until the block ends; the log is
     appended to ``log_path``. The block starts once ``/api/v5/health`` answers 200."""
     port = free_port()
     env = {**env, "PORT": str(port)}
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            GUNICORN,
+            SERVER,
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -166,13 +167,13 @@ def _wait_until_ready(server: Server) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             pytest.fail(
-                f"gunicorn exited with status {server.process.returncode}:\n{server.log_tail()}"
+                f"the server exited with status {server.process.returncode}:\n{server.log_tail()}"
             )
         with suppress(OSError):
             if call(server.base_url, "GET", "/api/v5/health", timeout=5).status == 200:
                 return
         time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within {READY_TIMEOUT_S}s:\n{server.log_tail()}")
+    pytest.fail(f"the server did not answer within {READY_TIMEOUT_S}s:\n{server.log_tail()}")
 
 
 class Launcher:

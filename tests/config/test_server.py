@@ -1,4 +1,4 @@
-"""The production server for real: gunicorn, config/gunicorn.conf.py, two workers.
+"""The production server for real: ``python -m config.server`` (granian), two workers.
 
 It runs on a free loopback port over a temporary embedded store with DEBUG off
 and a strong JWT_SECRET, answers /api/v5/health, writes JSON log lines (the
@@ -8,7 +8,6 @@ request line with its fields), and stops on SIGTERM.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.error
@@ -18,23 +17,18 @@ from pathlib import Path
 import pytest
 
 from tests.config.conftest import PYTHON, ROOT, STRONG_SECRET, clean_env
+from tests.support.server import free_port
 
-START_TIMEOUT_S = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+START_TIMEOUT_S = 60
 
 
 def get(url: str, headers: dict[str, str] | None = None):
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 -- loopback
     try:
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def post_json(url: str, body: dict):
@@ -52,7 +46,7 @@ def post_json(url: str, body: dict):
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
-    log_path = tmp_path / "gunicorn.log"
+    log_path = tmp_path / "server.log"
     env = clean_env(
         DEBUG="false",
         JWT_SECRET=STRONG_SECRET,
@@ -65,7 +59,7 @@ def server(tmp_path):
     )
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"],
+            [PYTHON, "-m", "config.server"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -88,7 +82,7 @@ def wait_until_up(process: subprocess.Popen, base: str, log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()}")
+            pytest.fail(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
         try:
             status, _, _ = get(f"{base}/api/v5/health")
             if status == 200:
@@ -96,7 +90,7 @@ def wait_until_up(process: subprocess.Popen, base: str, log_path: Path) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer in {START_TIMEOUT_S}s:\n{log_path.read_text()}")
+    pytest.fail(f"the server did not answer in {START_TIMEOUT_S}s:\n{log_path.read_text()}")
 
 
 def json_lines(log_path: Path) -> list[dict]:
@@ -104,7 +98,7 @@ def json_lines(log_path: Path) -> list[dict]:
     return [json.loads(line) for line in lines]  # every line is JSON with DEBUG off
 
 
-def test_gunicorn_serves_health_and_logs_json(server):
+def test_the_server_serves_health_and_logs_json(server):
     base, process, log_path = server
     status, headers, body = get(
         f"{base}/api/v5/health",
@@ -132,7 +126,7 @@ def test_gunicorn_serves_health_and_logs_json(server):
     process.terminate()
     assert process.wait(timeout=20) == 0
     entries = json_lines(log_path)
-    booted = [e for e in entries if e["message"].startswith("Booting worker")]
+    booted = [e for e in entries if e["message"].startswith("Spawning worker")]
     assert len(booted) == 2
     line = next(e for e in entries if e.get("request_id") == "smoke-test-1")
     assert line["logger"] == "coditect.request"
