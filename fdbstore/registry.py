@@ -7,13 +7,25 @@ Tests swap the whole registry for a block with ``use_repositories``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from fdbstore.repository import Repository
 
 _repositories: dict[str, Repository[Any]] = {}
+# Checks of relations an index cannot express (an avatar record, its user, its blob):
+# fdbstore_check runs them after the repositories' index checks.
+_checks: dict[str, Callable[..., Any]] = {}
+
+
+def register_check(name: str, check: Callable[..., Any]) -> None:
+    """Register ``check(db, *, repair)`` returning an ``IndexReport`` named ``name``."""
+    _checks[name] = check
+
+
+def store_checks() -> dict[str, Callable[..., Any]]:
+    return dict(_checks)
 
 
 def register(name: str, repository: Repository[Any]) -> Repository[Any]:
@@ -36,9 +48,10 @@ def use_repositories(
 
     With ``replace`` (the default) they are the only ones registered, so a
     test sees exactly its own; otherwise they join those already there."""
-    saved = dict(_repositories)
+    saved, saved_checks = dict(_repositories), dict(_checks)
     if replace:
         _repositories.clear()
+        _checks.clear()
     try:
         for name, repository in repos.items():
             register(name, repository)
@@ -46,3 +59,5 @@ def use_repositories(
     finally:
         _repositories.clear()
         _repositories.update(saved)
+        _checks.clear()
+        _checks.update(saved_checks)

@@ -19,6 +19,8 @@ A tenant T is, exactly (space: keys)::
     users_by_email:   (email) -> (U)      each member's email index entry
     tenant_sessions:  (T, S, ...)         its sessions S
     sessions:         (S)                 each session's record
+    avatars:          (U)                 each member's avatar record (issue 9)
+    blob_chunks:      (B, n)              the chunks of each such avatar's blob B
 
 Members and sessions are found through the tenant's own index entries
 (``tenant_users``, ``tenant_sessions``), so a record whose index entry is
@@ -30,6 +32,7 @@ floors and throttle counters are not a tenant's data and are left out.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -97,6 +100,8 @@ class TenantScope:
             "user_tenants": lambda: _fetch(db, [ks.membership(u, self.tenant) for u in members]),
             "users": lambda: _fetch(db, [ks.user(u) for u in members]),
             "users_by_email": lambda: self._emails(db, ks, members),
+            "avatars": lambda: _fetch(db, [ks.avatar(u) for u in members]),
+            "blob_chunks": lambda: self._avatar_chunks(db, ks, members),
         }
         for name in in_key_order(list(readers)):
             yield from readers[name]()
@@ -111,7 +116,7 @@ class TenantScope:
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
-        return space in ("users", "users_by_email", "sessions")
+        return space in ("users", "users_by_email", "sessions", "avatars", "blob_chunks")
 
     def occupied(self, db: Database) -> list[str]:
         """The tenant's own parts already present: its record, members, sessions."""
@@ -131,6 +136,19 @@ class TenantScope:
     def _sessions(self, db: Database, ks: Keyspace) -> Iterator[KeyValue]:
         ids = _distinct(self._own(db, ks.tenant_sessions))
         yield from _fetch(db, [ks.session(s) for s in ids])
+
+    def _avatar_chunks(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
+        """The chunks of the members' avatar blobs, in key order (blob ids sorted).
+
+        The blob id is the avatar record's ``blob_id`` (accounts' ``Avatar``)."""
+        blob_ids = []
+        for row in _fetch(db, [ks.avatar(u) for u in members]):
+            try:
+                blob_ids.append(uuid.UUID(json.loads(row.value)["blob_id"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # an undecodable record: fdbstore_check reports it
+        for blob_id in sorted(blob_ids, key=lambda b: ks.blob_chunks.pack((b,))):
+            yield from _prefix(db, ks.blob_chunks.subspace((blob_id,)))
 
     def _emails(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
         if not members:

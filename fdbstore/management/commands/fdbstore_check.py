@@ -12,7 +12,7 @@ from fdbstore.checks import IndexReport, check_repository
 from fdbstore.database import Database
 from fdbstore.dumpfile import readable
 from fdbstore.management.base import StoreCommand
-from fdbstore.registry import repositories
+from fdbstore.registry import repositories, store_checks
 
 
 class Command(StoreCommand):
@@ -36,6 +36,7 @@ class Command(StoreCommand):
             check_repository(db, name, repo, repair=repair)
             for name, repo in sorted(repositories().items())
         ]
+        reports += [check(db, repair=repair) for _name, check in sorted(store_checks().items())]
         if options["json"]:
             self.stdout.write(json.dumps(as_json(reports, repair), indent=2))
         else:
