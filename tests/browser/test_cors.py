@@ -4,7 +4,9 @@ tests/browser/static/ (index.html + app.js) stands in for the guide's React
 app: it is served by a tiny static server on its own loopback port -- another
 origin than the API's -- and walks register, login, create, list, get, logout
 with ``fetch()``, the Bearer header and ``Content-Type: application/json``,
-writing each step's outcome into the DOM. Headless Chromium runs it against
+plus a profile update (``PATCH``) and an avatar drawn on a canvas, uploaded
+as ``FormData`` and shown in an ``<img>`` from the API's origin, writing each
+step's outcome into the DOM. Headless Chromium runs it against
 the production server (DEBUG off, ``CORS_ALLOWED_ORIGINS`` naming the page's
 origin). The same page from an origin not in the list must be stopped by the
 browser at the preflight, before the API does anything.
@@ -101,6 +103,9 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
         "create-session",
         "list-sessions",
         "get-session",
+        "update-profile",
+        "upload-avatar",
+        "show-avatar",
         "logout",
         "after-logout",
     ], failure
@@ -109,6 +114,13 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
     session_id = steps["create-session"]["id"]
     assert steps["list-sessions"] == {"status": 200, "ids": [session_id]}
     assert steps["get-session"] == {"status": 200, "name": "My Project"}
+    assert steps["update-profile"] == {"status": 200, "name": "Browsy Ser"}
+    avatar_url = steps["upload-avatar"]["avatarUrl"]
+    assert avatar_url.startswith("/api/v5/users/") and "/avatar?v=" in avatar_url
+    shown = steps["show-avatar"]
+    assert (shown["status"], shown["width"], shown["height"]) == (200, 512, 384), failure
+    assert shown["src"] == server.base_url + avatar_url
+    assert requests_logged(server, "OPTIONS", "/api/v5/auth/me/avatar") >= 1
     assert steps["logout"]["status"] == 200
     assert steps["after-logout"] == {"status": 401, "code": "token_revoked"}
     # The browser asked first: a preflight for each non-simple request.
