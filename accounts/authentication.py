@@ -3,7 +3,11 @@
 simplejwt finds and decodes the token; the principal comes from its claims
 alone (``JWTStatelessUserAuthentication``), and revocation -- logout, or a
 password change since the token was issued -- from fdbstore, in one batched
-read per request, so every process and node sees it at once.
+read per request, so every process and node sees it at once. A token switched
+to an organisation also reads its user's membership there in that same read
+(``token_access``): the principal's ``role`` is the stored one, now. A bearer
+value starting ``cdt_`` is an API key (``tenancy.apikeys``), looked up by its
+digest in one read.
 
 A token is decoded and its signature checked once per worker, not once per
 request (about 200 µs each time): ``_verified`` remembers the tokens it
@@ -14,6 +18,7 @@ revocation.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from functools import lru_cache
 
@@ -23,8 +28,12 @@ from rest_framework_simplejwt.settings import api_settings
 
 from accounts.errors import TokenExpired, TokenInvalid, TokenRevoked
 from accounts.records import Principal
-from accounts.selectors import token_is_revoked
+from accounts.selectors import token_access, token_is_revoked
 from accounts.tokens import ApiAccessToken
+from tenancy.apikeys import api_key_principal
+from tenancy.errors import NotAMember
+from tenancy.records import OWNER, self_tenant_id
+from tenancy.secrets import looks_like_api_key
 
 VERIFIED_TOKENS = 1024  # per worker: about 2 KB each (token, claims, principal)
 
@@ -37,6 +46,8 @@ class BearerTokenAuthentication(JWTStatelessUserAuthentication):
         raw_token = None if header is None else self.get_raw_token(header)
         if raw_token is None:
             return None
+        if looks_like_api_key(raw_token):
+            return api_key_principal(raw_token), None
         token, principal = self.verified(raw_token)  # one decode, one Principal
         return _unrevoked(principal), token
 
@@ -72,10 +83,14 @@ class BearerTokenAuthentication(JWTStatelessUserAuthentication):
 
 
 def _unrevoked(principal: Principal) -> Principal:
-    """``principal``, unless its token was logged out or voided by a password change."""
-    if token_is_revoked(principal=principal):
-        raise TokenRevoked()
-    return principal
+    """``principal`` with its role now, unless its token was logged out or voided by a
+    password change (``TokenRevoked``), or its user left its tenant (``NotAMember``)."""
+    role = token_access(principal=principal)
+    if role is None:
+        if token_is_revoked(principal=principal):
+            raise TokenRevoked()
+        raise NotAMember()
+    return principal if role == principal.role else dataclasses.replace(principal, role=role)
 
 
 @lru_cache(maxsize=VERIFIED_TOKENS)
@@ -86,4 +101,7 @@ def _verified(
 
     The key and algorithm are part of the cache key, so a changed setting re-checks."""
     token = ApiAccessToken(raw_token)
-    return token, token.principal()
+    principal = token.principal()
+    if principal.tenant_id == self_tenant_id(principal.user_id):
+        principal = dataclasses.replace(principal, role=OWNER)  # a personal tenant's owner
+    return token, principal

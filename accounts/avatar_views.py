@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.avatars import avatar_bytes, avatar_get, avatar_remove, avatar_set
 from accounts.images import ACCEPTED_TYPES
+from accounts.profile import refuse_api_keys
 from accounts.records import Avatar
 from accounts.selectors import user_me
 from accounts.serializers import UserSerializer
@@ -74,6 +75,7 @@ class MyAvatarView(APIView):
         },
     )
     def put(self, request):
+        refuse_api_keys(request.user)
         upload = read_upload(request)
         avatar_set(user_id=request.user.user_id, data=upload.content, declared=upload.declared)
         return EnvelopeResponse(UserSerializer(user_me(principal=request.user)).data)
@@ -85,6 +87,7 @@ class MyAvatarView(APIView):
         responses={204: None, **errors(401, 405, 503)},
     )
     def delete(self, request):
+        refuse_api_keys(request.user)
         avatar_remove(user_id=request.user.user_id)
         return EnvelopeResponse(status=204)
 

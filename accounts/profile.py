@@ -31,6 +31,7 @@ from fdbstore.connection import get_database
 from fdbstore.database import transactional
 from fdbstore.errors import UniqueViolation
 from fdbstore.transaction import Transaction
+from tenancy.errors import ApiKeyNotAllowed
 
 PROFILE_FIELDS = ("first_name", "last_name", "company")
 
@@ -48,6 +49,7 @@ def user_profile_update(
 
     ``current_password``, when given, is checked first (``InvalidCredentials``);
     an email change requires it. A taken email is ``EmailTaken``."""
+    refuse_api_keys(principal)
     checked = _checked_user(principal, current_password) if current_password is not None else None
     changes = dict(changes)
     if "company" in changes:
@@ -77,6 +79,7 @@ def user_password_replace(
     """Check ``current_password``, then set ``new_password`` (Django's validators,
     messages under ``newPassword``); every other token of the user is void at once,
     and the result carries a fresh one."""
+    refuse_api_keys(principal)
     user = _checked_user(principal, current_password)
     if new_password == current_password:
         raise ValidationFailed(
@@ -98,6 +101,12 @@ def user_password_replace(
         now=started,
     )
     return _fresh_token(account, principal=principal, started=started, floor=floor)
+
+
+def refuse_api_keys(principal: Principal) -> None:
+    """Your own account is changed with your token, never with an organisation's API key."""
+    if principal.api_key_id is not None:
+        raise ApiKeyNotAllowed("An API key cannot change its creator's account; use a token.")
 
 
 def _checked_user(principal: Principal, password: str) -> User:

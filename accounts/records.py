@@ -61,12 +61,14 @@ class AuthResult:
     account: Account
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # keyword-only: fields are added over time
 class Principal:
     """Who a request acts for, built from a verified token's claims alone.
 
     DRF sets it as ``request.user``; ``tenant_id`` decides everything its
-    bearer may see."""
+    bearer may see. A token's claims give the identity; authentication adds
+    ``role`` (the membership read on every request); an API key sets
+    ``api_key_id``, and ``jti`` is then empty (an API key is not a token)."""
 
     user_id: uuid.UUID
     tenant_id: uuid.UUID
@@ -74,6 +76,8 @@ class Principal:
     jti: str
     issued_at: int
     expires_at: int
+    role: str | None = None  # the role in ``tenant_id``, read from the store per request
+    api_key_id: uuid.UUID | None = None  # set when an API key, not a token, authenticated
 
     is_authenticated = True
     is_anonymous = False

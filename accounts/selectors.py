@@ -12,9 +12,41 @@ from config.api.errors import ValidationFailed
 from fdbstore.connection import get_database
 from fdbstore.cursors import InvalidCursor, decode_cursor
 from fdbstore.database import transactional
+from fdbstore.keys import keyspace
 from fdbstore.repository import Page
 from fdbstore.transaction import ReadOperations
 from tenancy.repositories import memberships
+
+
+def token_access(*, principal: Principal) -> str | None:
+    """The role a token's principal holds now, in one batched read; None when the token
+    is revoked or voided, or its user is no longer a member of its tenant.
+
+    In the user's personal tenant the role (owner) comes with the token, and the read
+    is the revocation pair alone; in an organisation the membership is the third key
+    of the same read, so a removal or a demotion is seen on the very next request."""
+    if principal.role is not None:  # personal: the token's principal carries it
+        return None if token_is_revoked(principal=principal) else principal.role
+    revoked, floor, membership = _access(
+        get_database(), jti=principal.jti, user_id=principal.user_id, tenant_id=principal.tenant_id
+    )
+    if revoked or is_voided(jti=principal.jti, floor_ms=floor) or membership is None:
+        return None
+    return memberships.codec.decode(membership).role
+
+
+@transactional
+def _access(
+    tr, *, jti: str, user_id: uuid.UUID, tenant_id: uuid.UUID
+) -> tuple[bool, int | None, bytes | None]:
+    revoked, floor, membership = tr.get_many(
+        [
+            keyspace().revoked_token(jti),
+            token_floor_key(user_id),
+            memberships.key((user_id, tenant_id)),
+        ]
+    )
+    return revoked is not None, token_floor_decode(floor), membership
 
 
 def token_is_revoked(*, principal: Principal) -> bool:
@@ -61,6 +93,8 @@ def user_me(*, principal: Principal) -> Account:
     )
     if account is None:
         raise TokenInvalid("The token's user or tenant no longer exists.")
+    if principal.api_key_id is not None and principal.role is not None:
+        return Account(account.user, principal.role)  # a key acts with its own role
     return account
 
 

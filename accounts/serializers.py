@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts.avatars import avatar_url
 from config.api.fields import EmailField, TextField
 from config.api.strict import StrictInputSerializer
-from tenancy.records import self_tenant_id
+from tenancy.records import ROLES, self_tenant_id
 
 
 class RegisterSerializer(StrictInputSerializer):
@@ -24,6 +24,10 @@ class LoginSerializer(StrictInputSerializer):
     password = TextField(trim_whitespace=False, max_length=1024)
 
 
+class SwitchTenantSerializer(StrictInputSerializer):
+    tenantId = serializers.UUIDField(help_text="A tenant you are a member of.")
+
+
 class UserSerializer(serializers.Serializer):
     """The user as the token's tenant sees them (an ``Account``)."""
 
@@ -32,7 +36,7 @@ class UserSerializer(serializers.Serializer):
     name = serializers.CharField(source="user.name", help_text="firstName and lastName joined.")
     firstName = serializers.CharField(source="user.first_name")
     lastName = serializers.CharField(source="user.last_name")
-    role = serializers.ChoiceField(choices=["owner", "member"], help_text="Role in the tenant.")
+    role = serializers.ChoiceField(choices=list(ROLES), help_text="Role in the token's tenant.")
     company = serializers.CharField(source="user.company", allow_null=True)
     avatarUrl = serializers.SerializerMethodField(method_name="avatar_url")
 

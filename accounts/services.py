@@ -37,6 +37,8 @@ from fdbstore.purge import PurgeCount
 from fdbstore.transaction import Transaction
 from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
+from tenancy.errors import ApiKeyNotAllowed, LastOwner, TenantNotFound
+from tenancy.members import sole_owner_of
 from tenancy.records import OWNER, self_tenant_id
 from tenancy.services import tenant_delete, tenant_self_create, user_memberships_delete
 
@@ -135,11 +137,13 @@ def _password_hash_replace(tr: Transaction, *, user_id: uuid.UUID, old: str, new
         users.update(tr, current, dataclasses.replace(current, password_hash=new))
 
 
-def _issue(account: Account, *, jti: uuid.UUID | None = None) -> AuthResult:
+def _issue(
+    account: Account, *, jti: uuid.UUID | None = None, tenant_id: uuid.UUID | None = None
+) -> AuthResult:
     user = account.user
     token = ApiAccessToken.issue(
         user_id=user.id,
-        tenant_id=self_tenant_id(user.id),
+        tenant_id=tenant_id or self_tenant_id(user.id),
         email=user.email,
         now=clock.now(),
         jti=jti,
@@ -147,8 +151,25 @@ def _issue(account: Account, *, jti: uuid.UUID | None = None) -> AuthResult:
     return AuthResult(token=str(token), account=account)
 
 
+def tenant_switch(*, principal: Principal, tenant_id: uuid.UUID) -> AuthResult:
+    """A fresh token acting in ``tenant_id``, for a member of it (``TenantNotFound``
+    otherwise, as for any tenant the caller cannot see). The user, their membership
+    and their token floor are one batched read; the jti sorts after the floor."""
+    if principal.api_key_id is not None:
+        raise ApiKeyNotAllowed()
+    started = clock.now()
+    account, floor = get_database().transact(
+        lambda tr: user_account_and_floor(tr, user_id=principal.user_id, tenant_id=tenant_id)
+    )
+    if account is None:
+        raise TenantNotFound()
+    return _issue(account, jti=token_jti(started=started, floor_ms=floor), tenant_id=tenant_id)
+
+
 def user_logout(*, principal: Principal) -> None:
     """Revoke the presented token for the rest of its life (idempotent)."""
+    if principal.api_key_id is not None:
+        raise ApiKeyNotAllowed("An API key is revoked by deleting it, not by logging out.")
     get_database().transact(
         lambda tr: token_revoke(tr, jti=principal.jti, expires_at=principal.expires_at)
     )
@@ -217,8 +238,9 @@ def user_delete(*, email: str, batch_size: int = DELETE_BATCH) -> UserDeletion:
     (with fewer sessions): running it again finishes the job. The token floor is
     kept, so the deleted user's tokens stay void; ``revocations_purge`` drops it
     once they have all expired. Sessions the user created in other tenants belong
-    to those tenants and stay. The avatar's record goes with the user record, and
-    its image's chunks right after (``accounts/avatars.py``)."""
+    to those tenants and stay. A user who is the only owner of an organisation is
+    refused (``LastOwner``), before anything is deleted. The avatar's record goes
+    with the user record, and its image's chunks right after (``accounts/avatars.py``)."""
     user = user_find(email=email)
     tenant_id = self_tenant_id(user.id)
     sessions = memberships = transactions = 0
@@ -255,6 +277,13 @@ def _user_delete_step(
     if user is None:  # deleted meanwhile, or by this step's earlier attempt (1021/1039)
         return _Step(0, 0, done=True)
     if revoke:
+        orphaned = sole_owner_of(tr, user_id=user_id)
+        if orphaned:
+            raise LastOwner(
+                "This user is the only owner of organisation(s) "
+                f"{', '.join(str(t) for t in orphaned)}: make another member owner, or "
+                "delete the organisation, first."
+            )
         floor_raise(tr, user_id=user_id)
     sessions, more = tenant_sessions_delete(tr, tenant_id=tenant_id, limit=limit)
     if more:

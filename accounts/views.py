@@ -17,9 +17,10 @@ from accounts.serializers import (
     PasswordChangeSerializer,
     ProfileUpdateSerializer,
     RegisterSerializer,
+    SwitchTenantSerializer,
     UserSerializer,
 )
-from accounts.services import user_login, user_logout, user_register
+from accounts.services import tenant_switch, user_login, user_logout, user_register
 from accounts.throttles import CurrentPasswordThrottle
 from config.api.envelope import EnvelopeResponse
 from config.api.routers import HTTP_METHODS
@@ -186,4 +187,17 @@ class AuthViewSet(viewsets.GenericViewSet):
     def password(self, request):
         body = _validated(PasswordChangeSerializer, request.data)
         result = user_password_replace(principal=request.user, **body)
+        return EnvelopeResponse(AuthResultSerializer(result).data)
+
+    @extend_schema(
+        summary="Switch tenant",
+        description="A fresh token whose tenant is `tenantId`, for a member of it; 404 for "
+        "any tenant you are not a member of. `user.role` is your role there.",
+        request=SwitchTenantSerializer,
+        responses={200: AuthEnvelope, **errors(400, 401, 403, 404, 405, 413, 415, 503)},
+    )
+    @action(detail=False, methods=["post"], url_path="switch-tenant")
+    def switch_tenant(self, request):
+        body = _validated(SwitchTenantSerializer, request.data)
+        result = tenant_switch(principal=request.user, tenant_id=body["tenantId"])
         return EnvelopeResponse(AuthResultSerializer(result).data)

@@ -8,11 +8,14 @@ What one run does (README, "Benchmarks"; figures in docs/BENCHMARKS.md):
    a separate process through the project's own services (``bench.seed``):
    a tenant with 20 sessions, tenants with 10, 1,000 and 100,000 sessions, a
    tenant that receives the POSTs, and a user that logs in;
-2. starts the production WSGI app (``config.wsgi``) under gunicorn with a fixed
-   worker count, logs the users in over HTTP, and sends each scenario's request
-   once to capture the response (status, headers, body);
+2. starts the project on its production server (``python -m config.server``:
+   granian serving ``config.asgi``; ``--server`` picks another for the
+   comparison) with a fixed worker count, logs the users in over HTTP, and
+   sends each scenario's request once to capture the response (status,
+   headers, body);
 3. starts the floor (``bench.floor``: Django with no DRF, no authentication, no
-   store, no middleware) under the same gunicorn settings, answering each of
+   store, no middleware) under gunicorn sync with the same worker count (the
+   conventional deployment the ratios are read against), answering each of
    those requests with the captured bytes, and checks it does;
 4. per scenario, after a warm-up, drives project then floor with wrk
    (A B A B ..., ``--rounds`` times), and prints requests per second, p50 and
@@ -41,7 +44,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.servers import ROOT, Server, ServerSettings, start_gunicorn
+from bench.servers import KINDS, ROOT, Server, ServerSettings, start_server
 from bench.wrkrun import Request, WrkResult, run_wrk, wrk_binary
 
 API = "/api/v5"
@@ -55,6 +58,7 @@ THROTTLE_ENV = {
     "THROTTLE_REGISTER_RATE": "1000000/min",
 }
 BENCH_JWT_SECRET = "bench-jwt-secret-" + "x" * 48
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,10 @@ class Scenario:
 def scenarios(sizes: list[int]) -> list[Scenario]:
     out = [
         Scenario(
-            "list", "GET /sessions (20 in tenant)", "GET", f"{API}/sessions", "list", None, 0.6
+            "list", "GET /sessions (20 in tenant)", "GET", f"{API}/sessions", "list", None, 0.8
         ),
         Scenario(
-            "get", "GET /sessions/{id}", "GET", f"{API}/sessions/{{session_id}}", "list", None, 0.6
+            "get", "GET /sessions/{id}", "GET", f"{API}/sessions/{{session_id}}", "list", None, 1.0
         ),
         Scenario(
             "create",
@@ -86,7 +90,7 @@ def scenarios(sizes: list[int]) -> list[Scenario]:
             f"{API}/sessions",
             "create",
             {"name": "Bench session", "workspacePath": "/workspace/bench"},
-            0.4,
+            0.5,
         ),
         Scenario(
             "login",
@@ -97,7 +101,7 @@ def scenarios(sizes: list[int]) -> list[Scenario]:
             {"email": "", "password": ""},  # filled from the seed manifest
             duration_factor=3.0,
         ),
-        Scenario("health", "GET /health", "GET", f"{API}/health", None),
+        Scenario("health", "GET /health", "GET", f"{API}/health", None, None, 1.0),
         # Issue 9: a stored avatar, public, as an <img> fetches it (the versioned URL).
         Scenario("avatar", "GET /users/{id}/avatar (WebP)", "GET", "{avatar_url}", None, None, 0.5),
     ]
@@ -131,6 +135,9 @@ class Outcome:
     skipped: str | None = None
     project: list[WrkResult] = field(default_factory=list)
     floor: list[WrkResult] = field(default_factory=list)
+    # Workers' CPU (user + system, all threads) per request, in ms, for each run.
+    project_cpu: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -313,10 +320,17 @@ def drive(
                 for server in (project, floor):
                     run_wrk(server.base_url, request, duration_s=args.warmup, **load)
                     server.wait_idle()
-            for server, results in ((project, outcome.project), (floor, outcome.floor)):
+            runs = (
+                (project, outcome.project, outcome.project_cpu),
+                (floor, outcome.floor, outcome.floor_cpu),
+            )
+            for server, results, cpu in runs:
+                ticks = server.cpu_ticks()
                 result = run_wrk(server.base_url, request, duration_s=duration, **load)
                 results.append(result)
                 server.wait_idle()
+                used_ms = (server.cpu_ticks() - ticks) * 1000 / CLOCK_TICKS
+                cpu.append(used_ms / result.requests if result.requests else float("nan"))
                 log(
                     f"{name:<12} round {round_no} {server.name:<7} {_rps(result.rps):>8} req/s  "
                     f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:7.2f} ms  "
@@ -339,13 +353,13 @@ def loadavg() -> str:
 def table(outcomes: list[Outcome]) -> list[str]:
     lines = [
         "| scenario | project req/s | p50 ms | p99 ms | non-2xx | floor req/s | p50 ms "
-        "| p99 ms | project ÷ floor | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| p99 ms | project ÷ floor | target | CPU ms/req project, floor | floor ÷ project CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for outcome in outcomes:
         sc = outcome.scenario
         if outcome.captured is None or not outcome.project:
-            lines.append(f"| {sc.label} | n/a: {outcome.skipped} | | | | | | | | |")
+            lines.append(f"| {sc.label} | n/a: {outcome.skipped} | | | | | | | | | | |")
             continue
         p, f = outcome.project, outcome.floor
         p_rps, f_rps = median([r.rps for r in p]), median([r.rps for r in f])
@@ -360,7 +374,9 @@ def table(outcomes: list[Outcome]) -> list[str]:
             f"| {sc.label} | {_rps(p_rps)} | {median([r.p50_ms for r in p]):.2f} "
             f"| {median([r.p99_ms for r in p]):.2f} | {non2xx_text} | {_rps(f_rps)} "
             f"| {median([r.p50_ms for r in f]):.2f} | {median([r.p99_ms for r in f]):.2f} "
-            f"| {ratio:.2f} | {target} |"
+            f"| {ratio:.2f} | {target} | {median(outcome.project_cpu):.2f}, "
+            f"{median(outcome.floor_cpu):.2f} "
+            f"| {median(outcome.floor_cpu) / median(outcome.project_cpu):.2f} |"
         )
     return lines
 
@@ -420,14 +436,16 @@ def report(
         f"API benchmark, {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"machine: {machine()} (shared and noisy: ratios count, absolute figures do not)",
         f"command: {command}",
-        f"server: {settings.describe()}, same for project and floor; store: embedded "
-        "(SQLite WAL), synchronous=FULL",
+        f"servers: {settings.describe()}; store: embedded (SQLite WAL), synchronous=FULL",
         f"load: wrk {args.wrk_threads} thread(s), {args.connections} connections, "
         f"{args.duration:g} s per run, {args.rounds} rounds (each: every scenario, "
         "project then floor), "
         f"{args.warmup:g} s warm-up each (login runs {3:g}x longer); figures are medians "
         f"over rounds; load average (1, 5, 15 min) at start {args.load_start}, "
         f"at end {loadavg()}",
+        "CPU ms/req: the workers' user + system CPU (every thread) during a run ÷ its "
+        "requests, median over rounds; it moves far less with the shared machine's load "
+        "than req/s, and floor ÷ project CPU is the throughput ratio a CPU-bound run would show",
         "",
         *table(outcomes),
         "",
@@ -473,9 +491,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run (5)")
     parser.add_argument("--rounds", type=int, default=3, help="project/floor alternations (3)")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per server (1)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both (2)")
-    parser.add_argument("--worker-class", default=None, help="gunicorn worker class for both")
-    parser.add_argument("--threads", type=int, default=None, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes for both (2)")
+    parser.add_argument(
+        "--server",
+        default="production",
+        choices=sorted(KINDS),
+        help="the project's server (production: python -m config.server)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="Django threads per project worker (4)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument(
@@ -488,11 +513,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--record", action="store_true", help="write the report into docs/BENCHMARKS.md (API)"
     )
-    parser.add_argument(
-        "--no-gunicorn-config",
-        action="store_true",
-        help="ignore config/gunicorn.conf.py (both servers then use gunicorn's defaults)",
-    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.warmup = 2.0, 1, 1.0
@@ -503,22 +523,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def server_settings(args: argparse.Namespace, env: dict[str, str]) -> ServerSettings:
-    """The production config's values, with the harness's fixed worker settings on top."""
-    config = ROOT / "config" / "gunicorn.conf.py"
-    values: dict[str, object] = {}
-    if config.exists() and not args.no_gunicorn_config:
-        values = python_json(["bench.gunicorn_settings", str(config)], env, timeout=60)
-    threads = args.threads or int(str(values.get("threads", 1)))
-    default_class = "gthread" if threads > 1 else "sync"
-    worker_class = args.worker_class or str(values.get("worker_class", default_class))
-    return ServerSettings(
-        workers=args.workers,
-        worker_class=worker_class,
-        threads=threads,
-        config_file=str(config) if values else None,
-        file_values=values,
-    )
+def server_settings(args: argparse.Namespace) -> ServerSettings:
+    return ServerSettings(workers=args.workers, threads=args.threads, kind=args.server)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -534,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     all_scenarios = [s for s in scenarios(args.sizes) if not args.only or s.name in args.only]
     outcomes = [Outcome(s) for s in all_scenarios]
     env = project_env(store_path, args)
-    settings = server_settings(args, env)
+    settings = server_settings(args)
     log(f"run directory {run_dir.relative_to(ROOT)}; {settings.describe()}")
 
     started = time.monotonic()
@@ -545,10 +551,9 @@ def main(argv: list[str] | None = None) -> int:
 
     servers: list[Server] = []
     try:
-        project = start_gunicorn(
+        project = start_server(
             "project",
-            "config.wsgi:application",
-            settings.project_args(),
+            settings.project_command,
             settings.workers,
             env,
             run_dir,
@@ -565,10 +570,9 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"skip {outcome.scenario.name}: {captured.status} {captured.body[:200]!r}")
         responses_path = run_dir / "floor_responses.json"
         write_floor_responses(responses_path, outcomes)
-        floor = start_gunicorn(
+        floor = start_server(
             "floor",
-            "bench.floor.wsgi:application",
-            settings.floor_args(),
+            settings.floor_command,
             settings.workers,
             floor_env(responses_path),
             run_dir,

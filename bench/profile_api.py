@@ -1,6 +1,7 @@
-"""Profile the API's hot paths: py-spy on a real gunicorn worker under wrk load.
+"""Profile the API's hot paths: py-spy on a real server worker under wrk load.
 
     python -m bench.profile_api [--duration 10] [--only list,get,create] [--rate 250]
+                                [--server production] [--threads 4]
 
 Seeds a store as the benchmark does (``bench.seed``), serves the project with
 ONE worker (so that worker is saturated and every sample is request work),
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import api_bench
-from bench.servers import ROOT, ServerSettings, start_gunicorn
+from bench.servers import KINDS, ROOT, ServerSettings, start_server
 from bench.wrkrun import Request, WrkResult, run_wrk
 
 # A partition: each sample goes to the first phase whose pattern matches any
@@ -56,6 +57,9 @@ OUTER: list[tuple[str, str]] = [
     ("middleware: Django's (security, clickjacking, common)", r"django/middleware/"),
     ("Django handler (request, response objects)", r"django/"),
     ("gunicorn (parse, write, close; outside Django)", r"gunicorn/"),
+    ("ASGI bridge + router (config/bridge.py, router.py)", r"config/(bridge|router|edge)\.py"),
+    ("asyncio event loop, thread pool hand-over", r"asyncio/|concurrent/futures/|threading\.py"),
+    ("granian (Python side)", r"granian/"),
 ]
 # Cross-cutting, inclusive: a sample counts if any frame matches.
 CROSS: list[tuple[str, str]] = [
@@ -167,6 +171,7 @@ def profile_scenario(
             "--output",
             str(raw),
             "--nonblocking",
+            "--gil",  # only the thread holding the GIL: idle pool threads are not work
         ],
         check=True,
         capture_output=True,
@@ -206,21 +211,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--only", default="list,get,create")
     parser.add_argument("--json", dest="json_path")
+    parser.add_argument("--server", default="production", choices=sorted(KINDS))
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
 
     run_dir = ROOT / "var" / "bench" / "profile"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    bench_args = api_bench.parse_args(["--workers", "1", "--sizes", "10"])
+    bench_args = api_bench.parse_args(
+        ["--workers", "1", "--sizes", "10", "--server", args.server, "--threads", str(args.threads)]
+    )
     env = api_bench.project_env(run_dir / "store.sqlite3", bench_args)
-    settings: ServerSettings = api_bench.server_settings(bench_args, env)
+    settings: ServerSettings = api_bench.server_settings(bench_args)
     manifest = api_bench.python_json(["bench.seed", "--sizes", "10"], env, timeout=600)
     scenarios = [s for s in api_bench.scenarios([10]) if s.name in wanted]
-    project = start_gunicorn(
+    project = start_server(
         "project",
-        "config.wsgi:application",
-        settings.project_args(),
+        settings.project_command,
         1,
         env,
         run_dir,
@@ -230,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         requests, _ = api_bench.build_requests(project.base_url, scenarios, manifest)
         (worker,) = project.worker_pids()
-        print(f"profiling one {settings.worker_class} worker (pid {worker}); {settings.describe()}")
+        print(f"profiling one worker (pid {worker}); {settings.describe()}")
         for scenario in scenarios:
             profile, result = profile_scenario(
                 scenario.name,

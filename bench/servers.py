@@ -1,4 +1,4 @@
-"""Start, wait for, measure and always stop gunicorn servers for the benchmark."""
+"""Start, wait for, measure and always stop the servers of the benchmark."""
 
 from __future__ import annotations
 
@@ -24,57 +24,89 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The servers the comparison runs the project on (docs/BENCHMARKS.md, "Server").
+# Each is (description, command after ``python -m``, extra environment); {workers},
+# {threads}, {host} and {port} are filled in. "production" is what the project
+# ships: ``python -m config.server`` (granian + config.asgi), reading its
+# settings from the environment like the container does.
+KINDS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "production": (
+        "granian ASGI (python -m config.server: config.asgi, Django in {threads} threads)",
+        "config.server",
+        {"WEB_CONCURRENCY": "{workers}", "SERVER_THREADS": "{threads}"},
+    ),
+    "gunicorn-sync": (
+        "gunicorn sync, config.wsgi",
+        "gunicorn config.wsgi:application --workers {workers}",
+        {},
+    ),
+    "gunicorn-gthread": (
+        "gunicorn gthread x {threads} threads, keep-alive 5 s, config.wsgi",
+        "gunicorn config.wsgi:application --workers {workers} --worker-class gthread"
+        " --threads {threads} --keep-alive 5",
+        {},
+    ),
+    "granian-wsgi": (
+        "granian WSGI x {threads} blocking threads, config.wsgi",
+        "granian --interface wsgi config.wsgi:application --workers {workers}"
+        " --blocking-threads {threads} --no-ws --http 1",
+        {},
+    ),
+    "granian-django-asgi": (
+        "granian ASGI, Django's own ASGI handler",
+        "granian --interface asgi --factory django.core.asgi:get_asgi_application"
+        " --workers {workers} --no-ws --http 1",
+        {},
+    ),
+    "uvicorn": (
+        "uvicorn, Django's own ASGI handler",
+        "uvicorn --factory django.core.asgi:get_asgi_application --workers {workers}"
+        " --no-access-log --lifespan off",
+        {},
+    ),
+}
+
+
+def _bind_args(kind: str, host: str, port: int) -> list[str]:
+    if kind == "production":
+        return []
+    if kind.startswith("gunicorn"):
+        return ["--bind", f"{host}:{port}"]
+    return ["--host", host, "--port", str(port)]
+
+
 @dataclass(frozen=True)
 class ServerSettings:
-    """What gunicorn is told; the project and the floor get the same settings.
-
-    The project is served with the production ``config_file``; the floor, which
-    cannot load that file (it loads the project's Django settings), gets the
-    file's server-level values as flags (``file_values``, read by
-    ``bench.gunicorn_settings``). Both get the same overrides last."""
+    """The project's server (``kind``) and the floor's: gunicorn sync, same workers."""
 
     workers: int = 2
-    worker_class: str = "sync"
-    threads: int = 1
-    config_file: str | None = None
-    file_values: dict[str, object] = field(default_factory=dict)
+    threads: int = 4
+    kind: str = "production"
 
-    def overrides(self) -> list[str]:
-        return [
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            self.worker_class,
-            "--threads",
-            str(self.threads),
-        ]
+    def project_command(self, port: int) -> tuple[list[str], dict[str, str]]:
+        _, args, env = KINDS[self.kind]
+        fill = {"workers": str(self.workers), "threads": str(self.threads)}
+        command = [sys.executable, "-m", *args.format(**fill).split()]
+        command += _bind_args(self.kind, "127.0.0.1", port)
+        extra = {k: v.format(**fill) for k, v in env.items()}
+        extra.update({"HOST": "127.0.0.1", "PORT": str(port)})
+        return command, extra
 
-    def project_args(self) -> list[str]:
-        head = ["--config", self.config_file] if self.config_file else []
-        return head + self.overrides()
-
-    def floor_args(self) -> list[str]:
-        from bench.gunicorn_settings import flags
-
-        return flags(self.file_values) + self.overrides()
+    def floor_command(self, port: int) -> list[str]:
+        line = f"gunicorn bench.floor.wsgi:application --workers {self.workers} --worker-class sync"
+        return [sys.executable, "-m", *line.split(), "--bind", f"127.0.0.1:{port}"]
 
     def describe(self) -> str:
-        text = f"gunicorn, {self.workers} {self.worker_class} workers"
-        if self.worker_class == "gthread":
-            text += f" x {self.threads} threads"
-        if self.config_file:
-            shared = ", ".join(
-                f"{k}={v}"
-                for k, v in self.file_values.items()
-                if k not in {"workers", "threads", "worker_class"}
-            )
-            text += f"; from {os.path.relpath(self.config_file, ROOT)}: {shared}"
-        return text
+        text = KINDS[self.kind][0].format(workers=self.workers, threads=self.threads)
+        return (
+            f"project: {text}, {self.workers} workers; floor: gunicorn sync, "
+            f"{self.workers} workers (bench.floor.wsgi)"
+        )
 
 
 @dataclass
 class Server:
-    """One running gunicorn master and where it listens."""
+    """One running server (its master process) and where it listens."""
 
     name: str
     port: int
@@ -87,13 +119,21 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def worker_pids(self) -> list[int]:
-        """The master's children: gunicorn's workers."""
+        """The master's children: the server's workers (helper processes left out)."""
         pid = self.process.pid
         try:
             raw = Path(f"/proc/{pid}/task/{pid}/children").read_text()
         except OSError:
             return []
-        return [int(part) for part in raw.split()]
+        out = []
+        for part in raw.split():
+            try:
+                cmdline = Path(f"/proc/{part}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"resource_tracker" not in cmdline and b"semaphore_tracker" not in cmdline:
+                out.append(int(part))
+        return out
 
     def worker_rss_kib(self) -> dict[int, int]:
         """Each worker's resident set (VmRSS) in KiB, from /proc/<pid>/status."""
@@ -142,10 +182,9 @@ class Server:
                 self.process.wait(timeout=5)
 
 
-def start_gunicorn(
+def start_server(
     name: str,
-    wsgi_app: str,
-    gunicorn_args: list[str],
+    command_for_port,
     workers: int,
     env: dict[str, str],
     log_dir: Path,
@@ -153,16 +192,18 @@ def start_gunicorn(
     ready_path: str,
     ready_timeout: float = 60.0,
 ) -> Server:
-    """Start gunicorn on a free loopback port and wait until ``ready_path`` answers."""
+    """Start a server on a free loopback port and wait until ``ready_path`` answers.
+
+    ``command_for_port(port)`` returns the command, or (command, extra environment)."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
-    command = [sys.executable, "-m", "gunicorn", wsgi_app, "--bind", f"127.0.0.1:{port}"]
-    command += gunicorn_args
+    made = command_for_port(port)
+    command, extra = made if isinstance(made, tuple) else (made, {})
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=env,
+            env={**env, **extra},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stop() can kill all of it

@@ -15,13 +15,23 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from django.conf import settings
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, reset_queries
 
 from config.bridge import WSGIBridge
 from config.router import Router
 
+wsgi_application = get_wsgi_application()
+if not settings.DATABASES:
+    # No relational database (DATABASES = {}): Django's per-request connection
+    # housekeeping would walk an empty list of connections three times a request.
+    signals.request_started.disconnect(reset_queries)
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+
 django_app = WSGIBridge(
-    get_wsgi_application(),
+    wsgi_application,
     threads=settings.SERVER_THREADS,
     timeout_s=settings.SERVER_REQUEST_TIMEOUT,
     max_body=settings.SERVER_MAX_BODY_BYTES,

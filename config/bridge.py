@@ -32,17 +32,16 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from config import edge
+from config.threadpool import ThreadPool
 
 logger = logging.getLogger("coditect.server")
 
 BUFFER_BYTES = 256 * 1024  # bodies up to this are read before Django runs
 FILE_BATCH_BYTES = 256 * 1024  # a FileResponse's 4 KiB blocks go out in batches this big
-_EMPTY = io.BytesIO(b"")
 # Header name (bytes) -> WSGI environ key; None for names with "_" (dropped, as
 # gunicorn and runserver drop them: X_Forwarded_Proto must not pass for X-Forwarded-Proto).
 _KEYS: dict[bytes, str | None] = {
@@ -104,6 +103,10 @@ def build_environ(scope: dict, body: Any) -> dict[str, Any]:
     return environ
 
 
+async def _awaited(receive: Callable) -> dict:
+    return await receive()
+
+
 class StreamInput(io.RawIOBase):
     """``wsgi.input`` for a large body: reads ASGI messages as Django asks for bytes."""
 
@@ -119,7 +122,9 @@ class StreamInput(io.RawIOBase):
     def _pull(self) -> bool:
         if not self._more:
             return False
-        message = asyncio.run_coroutine_threadsafe(self._receive(), self._loop).result()
+        # receive() is an awaitable, not necessarily a coroutine (granian's is not):
+        # run_coroutine_threadsafe takes coroutines only.
+        message = asyncio.run_coroutine_threadsafe(_awaited(self._receive), self._loop).result()
         if message["type"] == "http.disconnect":
             self._more = False
             raise OSError("the client disconnected while sending the body")
@@ -160,14 +165,9 @@ def _close(result: Any) -> None:
         close()
 
 
-def _close_late(future: Future) -> None:
-    """A timed-out request finished after all: release what Django returned."""
-    try:
-        _, _, _, stream = future.result()
-    except BaseException:
-        return
-    if stream is not None:
-        _close(stream)
+def _expire(future: asyncio.Future) -> None:
+    if not future.done():
+        future.cancel()
 
 
 def _next_chunk(iterator: Iterator[bytes], batch: int) -> bytes | None:
@@ -206,16 +206,16 @@ class WSGIBridge:
         self.max_body = max_body
         self.max_pending = max_pending
         self.pending = 0
-        self._executor: ThreadPoolExecutor | None = None
-
-    def executor(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="django")
-        return self._executor
+        self.pool = ThreadPool(threads, "django", self._abandoned)
 
     def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        self.pool.shutdown()
+
+    def _abandoned(self, result: tuple[int, list, bytes, Any] | None) -> None:
+        """A timed-out request finished after all (on the loop): release it."""
+        self.pending -= 1
+        if result is not None and result[3] is not None:
+            self.pool.submit(_close, result[3])
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":  # websockets: Django serves none
@@ -254,18 +254,19 @@ class WSGIBridge:
                 retry_after=1,
             )
             return
-        body = _EMPTY if length <= 0 else await self._body(receive, length)
+        body = io.BytesIO() if length <= 0 else await self._body(receive, length)
         environ = build_environ(scope, body)
+        loop = asyncio.get_running_loop()
         self.pending += 1
-        future = self.executor().submit(self._call, environ)
+        future = self.pool.run(loop, self._call, environ)
+        timer = loop.call_later(self.timeout_s, _expire, future)
         try:
-            status, headers, content, stream = await asyncio.wait_for(
-                asyncio.wrap_future(future), self.timeout_s
-            )
-        except TimeoutError:
-            future.add_done_callback(_close_late)
-            loop = asyncio.get_running_loop()
-            future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release))
+            status, headers, content, stream = await future
+        except asyncio.CancelledError:
+            if not future.cancelled() or loop.time() < timer.when():
+                timer.cancel()
+                raise  # the server cancelled us (the client left, or shutdown)
+            # Timed out: the thread keeps running; _abandoned releases it when done.
             await edge.send_error(
                 scope,
                 send,
@@ -278,6 +279,7 @@ class WSGIBridge:
             )
             return
         except Exception:
+            timer.cancel()
             self.pending -= 1
             logger.exception("the WSGI bridge failed to run the request")
             await edge.send_error(
@@ -290,15 +292,13 @@ class WSGIBridge:
                 started,
             )
             return
+        timer.cancel()
         self.pending -= 1
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if stream is None:
             await send({"type": "http.response.body", "body": content})
         else:
             await self._stream(stream, send)
-
-    def _release(self) -> None:
-        self.pending -= 1
 
     async def _body(self, receive: Callable, length: int) -> io.RawIOBase | io.BytesIO:
         parts: list[bytes] = []
@@ -341,12 +341,11 @@ class WSGIBridge:
 
     async def _stream(self, result: Any, send: Callable) -> None:
         loop = asyncio.get_running_loop()
-        executor = self.executor()
         batch = FILE_BATCH_BYTES if getattr(result, "file_to_stream", None) is not None else 0
         iterator = iter(result)
         try:
             while True:
-                chunk = await loop.run_in_executor(executor, _next_chunk, iterator, batch)
+                chunk = await self.pool.run(loop, _next_chunk, iterator, batch)
                 if chunk is None:
                     break
                 if chunk:
@@ -355,4 +354,4 @@ class WSGIBridge:
         except OSError:
             logger.info("the client went away during a streamed response")
         finally:
-            await loop.run_in_executor(executor, _close, result)
+            await self.pool.run(loop, _close, result)

@@ -52,15 +52,25 @@ class RequestLogMiddleware:
             "tenant_id": None if tenant is None else str(tenant),
         }
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
-        logger.log(
-            level,
-            "%s %s %s %.2fms request_id=%s tenant=%s",
-            request.method,
-            request.path,
-            response.status_code,
-            duration_ms,
-            request_id,
-            fields["tenant_id"] or "-",
-            extra=fields,
-        )
+        if logger.isEnabledFor(level):
+            # The record is made here and handed over: Logger.log would also walk
+            # the stack to find its caller, which no formatter of ours prints.
+            record = logger.makeRecord(
+                logger.name,
+                level,
+                __file__,
+                0,
+                "%s %s %s %.2fms request_id=%s tenant=%s",
+                (
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    duration_ms,
+                    request_id,
+                    fields["tenant_id"] or "-",
+                ),
+                None,
+                extra=fields,
+            )
+            logger.handle(record)
         return response

@@ -207,3 +207,6 @@ FILES_QUOTA_FILES = env_int("FILES_QUOTA_FILES", 100_000, minimum=0)
 # HEAD needs no listing, it is a CORS-safelisted method.
 CORS_ALLOW_HEADERS = [*CORS_ALLOW_HEADERS, "if-match", "if-none-match", "range"]
 CORS_EXPOSE_HEADERS = [*CORS_EXPOSE_HEADERS, "ETag", "Content-Range", "Last-Modified"]
+# -- Organisation tenants (issue 10) ------------------------------------------------
+# Invitation codes expire this many days after they are made (1 to 365).
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1, maximum=365)

@@ -17,6 +17,7 @@ v5 = [
     path("users/", include("accounts.user_urls")),  # avatars (issue 9)
     path("", include("sessions_api.urls")),
     path("", include("files.urls")),  # sessions/{id}/files..., usage (issue 11)
+    path("", include("tenancy.urls")),  # issue 10: tenants/..., invitations/accept
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -52,6 +52,27 @@ key carries a full path. Every key of a session's tree starts with
 unlinks it in one transaction and queues it in ``file_trash``; its contents
 are then cleared in bounded transactions (``files/trash.py``), resumably.
 
+Organisation tenants (issue 10, ``tenancy``)::
+
+    (root, "invitations", inv_id)                       invitation JSON
+    (root, "invitations_by_code", code_digest)          tuple(inv_id)   unique
+    (root, "tenant_invitations", tenant_id, inv_id)     tuple(inv_id)   a tenant's pending
+    (root, "invitations_by_expiry", expires_ms, inv_id) tuple(inv_id)   for purge_expired
+    (root, "api_keys", key_digest)                      API key JSON
+    (root, "tenant_api_keys", tenant_id, key_id)        tuple(digest)   a tenant's keys
+    (root, "user_api_keys", user_id, tenant_id, key_id) tuple(digest)   keys a member made
+    (root, "api_key_used", key_digest)                  tuple(ms)       last use (throttled)
+    (root, "tenant_roles", tenant_id, role, user_id)    tuple(uid, tid) organisation members by role
+
+Organisation tenant records live in ``tenants`` beside personal ones
+(``kind``), and their memberships in ``user_tenants``/``tenant_users``. Digests
+are hex strings (``tenancy/secrets.py``): an API key is authenticated by one
+read of ``api_keys`` and ``api_key_used`` together. ``user_api_keys`` lets
+removing a member delete the keys they made in the same transaction.
+``tenant_roles`` indexes organisation memberships only (a personal tenant's
+owner is implied by its id), so "is this the last owner" is one range read
+of at most two entries.
+
 ``revoked_tokens`` values hold the token's ``exp`` (epoch seconds) so a purge
 can drop entries whose token has expired anyway. ``token_floor`` holds an
 epoch millisecond set by the user's last password change (or revocation of
@@ -99,6 +120,16 @@ SPACES = (
     "file_entries",
     "file_usage",
     "file_trash",
+    # tenancy: organisations (issue 10)
+    "invitations",
+    "invitations_by_code",
+    "tenant_invitations",
+    "invitations_by_expiry",
+    "api_keys",
+    "tenant_api_keys",
+    "user_api_keys",
+    "api_key_used",
+    "tenant_roles",
     # avatars (issue 9)
     "avatars",
 )
@@ -126,6 +157,16 @@ class Keyspace:
         self.file_entries = self.root["file_entries"]
         self.file_usage = self.root["file_usage"]
         self.file_trash = self.root["file_trash"]
+        # tenancy: organisations (issue 10)
+        self.invitations = self.root["invitations"]
+        self.invitations_by_code = self.root["invitations_by_code"]
+        self.tenant_invitations = self.root["tenant_invitations"]
+        self.invitations_by_expiry = self.root["invitations_by_expiry"]
+        self.api_keys = self.root["api_keys"]
+        self.tenant_api_keys = self.root["tenant_api_keys"]
+        self.user_api_keys = self.root["user_api_keys"]
+        self.api_key_used = self.root["api_key_used"]
+        self.tenant_roles = self.root["tenant_roles"]
         # avatars (issue 9)
         self.avatars = self.root["avatars"]
 
@@ -182,6 +223,34 @@ class Keyspace:
 
     def file_trash_entry(self, session_id: uuid.UUID, dir_id: uuid.UUID) -> bytes:
         return self.file_trash.pack((session_id, dir_id))
+
+    # -- tenancy: organisations (issue 10) ------------------------------------------
+    def invitation(self, invitation_id: uuid.UUID) -> bytes:
+        return self.invitations.pack((invitation_id,))
+
+    def invitation_by_code(self, code_digest: str) -> bytes:
+        return self.invitations_by_code.pack((code_digest,))
+
+    def tenant_invitation(self, tenant_id: uuid.UUID, invitation_id: uuid.UUID) -> bytes:
+        return self.tenant_invitations.pack((tenant_id, invitation_id))
+
+    def invitation_expiry(self, expires_ms: int, invitation_id: uuid.UUID) -> bytes:
+        return self.invitations_by_expiry.pack((expires_ms, invitation_id))
+
+    def api_key(self, key_digest: str) -> bytes:
+        return self.api_keys.pack((key_digest,))
+
+    def tenant_api_key(self, tenant_id: uuid.UUID, key_id: uuid.UUID) -> bytes:
+        return self.tenant_api_keys.pack((tenant_id, key_id))
+
+    def user_api_key(self, user_id: uuid.UUID, tenant_id: uuid.UUID, key_id: uuid.UUID) -> bytes:
+        return self.user_api_keys.pack((user_id, tenant_id, key_id))
+
+    def api_key_last_used(self, key_digest: str) -> bytes:
+        return self.api_key_used.pack((key_digest,))
+
+    def tenant_role(self, tenant_id: uuid.UUID, role: str, user_id: uuid.UUID) -> bytes:
+        return self.tenant_roles.pack((tenant_id, role, user_id))
 
     # -- avatars (issue 9) -------------------------------------------------------------
     def avatar(self, user_id: uuid.UUID) -> bytes:

@@ -22,6 +22,18 @@ A tenant T is, exactly (space: keys)::
     avatars:          (U)                 each member's avatar record (issue 9)
     blob_chunks:      (B, n)              the chunks of each such avatar's blob B
 
+and, for an organisation (issue 10)::
+
+    tenant_roles:           (T, role, U)      its members by role
+    tenant_invitations:     (T, I)            its pending invitations I
+    invitations:            (I)               each invitation's record
+    invitations_by_code:    (digest) -> (I)   their code index entries
+    invitations_by_expiry:  (ms, I) -> (I)    their expiry index entries
+    tenant_api_keys:        (T, K) -> (D)     its API keys K, stored under digest D
+    api_keys:               (D)               each key's record
+    user_api_keys:          (U, T, K)         each member's keys in T
+    api_key_used:           (D)               each key's last use
+
 Members and sessions are found through the tenant's own index entries
 (``tenant_users``, ``tenant_sessions``), so a record whose index entry is
 missing is not dumped: run ``fdbstore_check`` first. A member's email entry
@@ -102,6 +114,7 @@ class TenantScope:
             "users_by_email": lambda: self._emails(db, ks, members),
             "avatars": lambda: _fetch(db, [ks.avatar(u) for u in members]),
             "blob_chunks": lambda: self._avatar_chunks(db, ks, members),
+            **self._organization(db, ks, members),
         }
         for name in in_key_order(list(readers)):
             yield from readers[name]()
@@ -116,7 +129,18 @@ class TenantScope:
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
-        return space in ("users", "users_by_email", "sessions", "avatars", "blob_chunks")
+        if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
+            return len(relative) >= 3 and relative[1] == tenant
+        if space == "user_api_keys":
+            return len(relative) >= 4 and relative[2] == tenant
+        return space in (
+            "users",
+            "users_by_email",
+            "sessions",
+            "avatars",
+            "blob_chunks",
+            *_REFERENCED,
+        )
 
     def occupied(self, db: Database) -> list[str]:
         """The tenant's own parts already present: its record, members, sessions."""
@@ -126,6 +150,30 @@ class TenantScope:
             if _any(db, ks.space(name).subspace((self.tenant,)).range()):
                 found.append(name)
         return found
+
+    def _organization(
+        self, db: Database, ks: Keyspace, members: list[Any]
+    ) -> dict[str, Callable[[], Iterator[KeyValue]]]:
+        """Readers of the organisation's invitations and API keys (issue 10)."""
+        tid = self.tenant
+        invitations = _distinct(self._own(db, ks.tenant_invitations))
+        digests = _distinct(
+            fdbtuple.unpack(row.value)[0] for row in _prefix(db, ks.tenant_api_keys[tid])
+        )
+        wanted = {fdbtuple.pack((i,)) for i in invitations}
+        return {
+            "tenant_roles": lambda: _prefix(db, ks.tenant_roles.subspace((tid,))),
+            "tenant_invitations": lambda: _prefix(db, ks.tenant_invitations.subspace((tid,))),
+            "invitations": lambda: _fetch(db, [ks.invitation(i) for i in invitations]),
+            "invitations_by_code": lambda: _pointing(db, ks.invitations_by_code, wanted),
+            "invitations_by_expiry": lambda: _pointing(db, ks.invitations_by_expiry, wanted),
+            "tenant_api_keys": lambda: _prefix(db, ks.tenant_api_keys.subspace((tid,))),
+            "api_keys": lambda: _fetch(db, sorted(ks.api_key(d) for d in digests)),
+            "user_api_keys": lambda: (
+                row for u in members for row in _prefix(db, ks.user_api_keys.subspace((u, tid)))
+            ),
+            "api_key_used": lambda: _fetch(db, sorted(ks.api_key_last_used(d) for d in digests)),
+        }
 
     # -- the parts found through the tenant's index entries -------------------
     def _own(self, db: Database, space: Any) -> Iterator[Any]:
@@ -157,6 +205,21 @@ class TenantScope:
         for row in _prefix(db, ks.users_by_email):
             if row.value in wanted:
                 yield row
+
+
+_REFERENCED = (
+    "invitations",
+    "invitations_by_code",
+    "invitations_by_expiry",
+    "api_keys",
+    "api_key_used",
+)
+
+
+def _pointing(db: Database, space: Any, wanted: set[bytes]) -> Iterator[KeyValue]:
+    """The entries of ``space`` whose value is one of ``wanted`` (bounded batches)."""
+    if wanted:
+        yield from (row for row in _prefix(db, space) if row.value in wanted)
 
 
 def _prefix(db: Database, space: Any) -> Iterator[KeyValue]:

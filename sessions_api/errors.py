@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from config.api.errors import NotFound, ValidationFailed
+from config.api.errors import ApiError, NotFound, ValidationFailed
 
 
 class SessionNotFound(NotFound):
@@ -13,3 +13,11 @@ class SessionNotFound(NotFound):
 class InvalidCursor(ValidationFailed):
     default_code = "validation_error"
     default_detail = "The request parameters are invalid."
+
+
+class SessionPermissionDenied(ApiError):
+    """A member deleting another member's session without the role for it."""
+
+    status_code = 403
+    default_code = "permission_denied"
+    default_detail = "Deleting another member's session needs the admin or owner role."

@@ -11,10 +11,11 @@ from config.api.ids import uuid7
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
 from sessions_api import hooks
-from sessions_api.errors import SessionNotFound
+from sessions_api.errors import SessionNotFound, SessionPermissionDenied
 from sessions_api.records import Session
 from sessions_api.repositories import sessions
 from sessions_api.selectors import parse_session_id, session_in_tenant
+from tenancy.permissions import Action, allows
 
 
 def session_create(
@@ -41,6 +42,7 @@ def session_create(
 
 def session_delete(*, principal: Principal, session_id: str) -> None:
     """Delete a session of the principal's tenant: check and delete in one transaction.
+    Another member's session needs a role allowing it (admin+: ``tenancy.permissions``).
 
     If an attempt found the session and the transaction is then retried
     (1021 or 1039, maybe committed: the delete may have landed), a session that
@@ -56,6 +58,10 @@ def session_delete(*, principal: Principal, session_id: str) -> None:
             if seen:
                 return
             raise
+        if session.user_id != principal.user_id and not allows(
+            principal.role, Action.DELETE_OTHERS_SESSIONS
+        ):
+            raise SessionPermissionDenied()
         seen = True
         sessions.delete(tr, session)
 

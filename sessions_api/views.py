@@ -48,8 +48,9 @@ _ID = OpenApiParameter(
     ),
     destroy=extend_schema(
         summary="Delete a session",
+        description="Your own sessions; another member's needs the admin or owner role.",
         parameters=[_ID],
-        responses={204: None, **errors(401, 404, 405, 503)},
+        responses={204: None, **errors(401, 403, 404, 405, 503)},
     ),
 )
 class SessionViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -7,7 +7,9 @@ class TenancyConfig(AppConfig):
 
     def ready(self) -> None:
         from fdbstore.registry import register
-        from tenancy.repositories import memberships, tenants
+        from tenancy.repositories import api_keys, invitations, memberships, tenants
 
         register("tenancy.tenants", tenants)
         register("tenancy.memberships", memberships)
+        register("tenancy.invitations", invitations)
+        register("tenancy.api_keys", api_keys)

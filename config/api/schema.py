@@ -15,6 +15,8 @@ _ERRORS = {
     400: "Invalid input. `details` maps each field (camelCase) to its messages; "
     "`nonFieldErrors` holds the rest.",
     401: "Missing, malformed, expired or revoked token (`WWW-Authenticate: Bearer`).",
+    403: "Your role in the tenant does not allow this (`permission_denied`), or an API key "
+    "tried what only a user's token may.",
     404: "Not found (also: a malformed id, or another tenant's resource).",
     405: "Method not allowed on this path (`Allow` lists the allowed ones).",
     409: "Conflict with the current state.",

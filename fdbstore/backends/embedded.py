@@ -16,7 +16,12 @@ How FoundationDB's model maps onto it:
   sleeps in steps of up to 100 ms and oversleeps);
 - before applying, the commit checks its read conflict ranges against the
   write ranges of every commit logged after its read version (1020 on overlap);
-- a writer that cannot get the locks within the timeout fails with 1031.
+- a writer that cannot get the locks within the timeout fails with 1031;
+- concurrent commits of one process's threads share one SQLite transaction and
+  so one fsync (``fdbstore.groupcommit``): each is conflict-checked against
+  everything committed before it, earlier commits of its batch included, and
+  applied under a savepoint of its own, so it fails alone; none is
+  acknowledged before the batch's COMMIT has synced.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from fdbstore.buffered import BufferedTransaction, Mutation
 from fdbstore.conflicts import Range, intersects, pack_ranges, unpack_ranges
 from fdbstore.database import Database
 from fdbstore.filelock import LockTimeout, WriterLock
+from fdbstore.groupcommit import GroupCommitter, Pending
 from fdbstore.mutations import apply_add
 from fdbstore.transaction import KeyValue
 
@@ -73,6 +79,8 @@ def _after_fork_in_child() -> None:
     for db in list(_open_databases):
         _inherited.extend(db._pool)
         db._pool = []
+        # The parent's queue may be mid-batch, led by a thread the child does not have.
+        db._committer = GroupCommitter(db._write_batch)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -111,6 +119,7 @@ class EmbeddedDatabase(Database):
         # Writers queue here, then on SQLite's lock (which stays the guard
         # against any writer not taking this one, such as the sqlite3 shell).
         self._writer: WriterLock | None = WriterLock(self.path + "-writelock")
+        self._committer = GroupCommitter(self._write_batch)
         self._initialise()
         _open_databases.add(self)
 
@@ -178,6 +187,70 @@ class EmbeddedDatabase(Database):
         self._commits += 1
         return self._commits % _PRUNE_EVERY == 0
 
+    # -- commits (fdbstore.groupcommit) --------------------------------------------
+    def _write_batch(self, batch: list[Pending]) -> None:
+        """Write ``batch`` in one SQLite transaction and one sync, under the writer lock."""
+        conn = self.acquire()
+        try:
+            writer = self._writer
+            if writer is None:  # benchmarks only: SQLite's lock alone
+                self._write_locked(conn, batch)
+                return
+            try:
+                writer.acquire(self._timeout_s)
+            except LockTimeout:
+                raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
+            except OSError as exc:
+                raise errors.StoreError(f"embedded store writer lock: {exc}") from None
+            try:
+                self._write_locked(conn, batch)
+            finally:
+                writer.release()
+        finally:
+            self.release(conn)
+
+    def _write_locked(self, conn: _Connection, batch: list[Pending]) -> None:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
+        try:
+            version = conn.execute(_VERSION).fetchone()[0]
+            now = time.time()
+            alone = len(batch) == 1
+            applied = 0
+            for item in batch:
+                if not alone:
+                    conn.execute("SAVEPOINT one_commit")
+                try:
+                    _commit_one(conn, version, now, *item.payload)
+                except (errors.FDBError, sqlite3.Error) as exc:
+                    if alone:
+                        raise
+                    conn.execute("ROLLBACK TO one_commit")
+                    conn.execute("RELEASE one_commit")
+                    item.error = _own_error(exc)
+                    continue
+                if not alone:
+                    conn.execute("RELEASE one_commit")
+                version += 1
+                applied += 1
+            if not applied:
+                conn.execute("ROLLBACK")
+                return
+            if self.should_prune():
+                conn.execute(
+                    "DELETE FROM commit_log WHERE committed_at < ? AND version < ?",
+                    (now - _LOG_KEEP_S, version),
+                )
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise errors.StoreError(f"embedded store error: {exc}") from None
+            raise
+
 
 class EmbeddedTransaction(BufferedTransaction):
     def __init__(self, db: EmbeddedDatabase) -> None:
@@ -229,83 +302,7 @@ class EmbeddedTransaction(BufferedTransaction):
     ) -> None:
         read_version = self._read_version() if reads else None
         self._storage_release()
-        conn = self._db.acquire()
-        try:
-            self._write(conn, read_version, mutations, reads, writes)
-        finally:
-            self._db.release(conn)
-
-    def _write(
-        self,
-        conn: _Connection,
-        read_version: int | None,
-        mutations: list[Mutation],
-        reads: list[Range],
-        writes: list[Range],
-    ) -> None:
-        writer = self._db._writer
-        if writer is None:  # benchmarks only: SQLite's lock alone
-            self._write_locked(conn, read_version, mutations, reads, writes)
-            return
-        try:
-            writer.acquire(self._db._timeout_s)
-        except LockTimeout:
-            raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
-        except OSError as exc:
-            raise errors.StoreError(f"embedded store writer lock: {exc}") from None
-        try:
-            self._write_locked(conn, read_version, mutations, reads, writes)
-        finally:
-            writer.release()
-
-    def _write_locked(
-        self,
-        conn: _Connection,
-        read_version: int | None,
-        mutations: list[Mutation],
-        reads: list[Range],
-        writes: list[Range],
-    ) -> None:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            raise errors.FDBError(errors.TRANSACTION_TIMED_OUT) from None
-        try:
-            version = conn.execute(_VERSION).fetchone()[0]
-            if read_version is not None and version > read_version:
-                self._check_conflicts(conn, read_version, version, reads)
-            _apply_all(conn, mutations)
-            now = time.time()
-            conn.execute(
-                "INSERT INTO commit_log (version, committed_at, ranges) VALUES (?, ?, ?)",
-                (version + 1, now, pack_ranges(writes)),
-            )
-            if self._db.should_prune():
-                conn.execute(
-                    "DELETE FROM commit_log WHERE committed_at < ? AND version < ?",
-                    (now - _LOG_KEEP_S, version + 1),
-                )
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise errors.StoreError(f"embedded store error: {exc}") from None
-            raise
-
-    @staticmethod
-    def _check_conflicts(
-        conn: sqlite3.Connection, read_version: int, version: int, reads: list[Range]
-    ) -> None:
-        rows = conn.execute("SELECT ranges FROM commit_log WHERE version > ?", (read_version,))
-        logged = [raw for (raw,) in rows]
-        if len(logged) < version - read_version:
-            # Pruned history (a stalled or clock-shifted transaction) cannot be
-            # checked: too old, as FoundationDB says past its MVCC window.
-            raise errors.FDBError(errors.TRANSACTION_TOO_OLD)
-        later = [span for raw in logged for span in unpack_ranges(raw)]
-        if intersects(reads, later):
-            raise errors.FDBError(errors.NOT_COMMITTED)
+        self._db._committer.commit((read_version, mutations, reads, writes))
 
     def _storage_release(self) -> None:
         conn, self._conn = self._conn, None
@@ -314,6 +311,47 @@ class EmbeddedTransaction(BufferedTransaction):
         if conn.in_transaction:
             conn.cur.execute("ROLLBACK")
         self._db.release(conn)
+
+
+def _commit_one(
+    conn: sqlite3.Connection,
+    version: int,
+    now: float,
+    read_version: int | None,
+    mutations: list[Mutation],
+    reads: list[Range],
+    writes: list[Range],
+) -> None:
+    """Check one commit against everything logged after its read version, apply it,
+    and log it as ``version + 1``."""
+    if read_version is not None and version > read_version:
+        _check_conflicts(conn, read_version, version, reads)
+    _apply_all(conn, mutations)
+    conn.execute(
+        "INSERT INTO commit_log (version, committed_at, ranges) VALUES (?, ?, ?)",
+        (version + 1, now, pack_ranges(writes)),
+    )
+
+
+def _check_conflicts(
+    conn: sqlite3.Connection, read_version: int, version: int, reads: list[Range]
+) -> None:
+    rows = conn.execute("SELECT ranges FROM commit_log WHERE version > ?", (read_version,))
+    logged = [raw for (raw,) in rows]
+    if len(logged) < version - read_version:
+        # Pruned history (a stalled or clock-shifted transaction) cannot be
+        # checked: too old, as FoundationDB says past its MVCC window.
+        raise errors.FDBError(errors.TRANSACTION_TOO_OLD)
+    later = [span for raw in logged for span in unpack_ranges(raw)]
+    if intersects(reads, later):
+        raise errors.FDBError(errors.NOT_COMMITTED)
+
+
+def _own_error(exc: BaseException) -> BaseException:
+    """The error one commit of a batch raises in its own thread."""
+    if isinstance(exc, sqlite3.Error):
+        return errors.StoreError(f"embedded store error: {exc}")
+    return exc
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:

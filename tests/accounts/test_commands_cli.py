@@ -77,7 +77,15 @@ def template(tmp_path_factory):
             email=ALICE, password=NEW_PASSWORD[::-1], first_name="Alice", last_name="Archer"
         )
         session_create(
-            principal=Principal(user.id, self_tenant_id(user.id), ALICE, "x", 0, 0), name="s"
+            principal=Principal(
+                user_id=user.id,
+                tenant_id=self_tenant_id(user.id),
+                email=ALICE,
+                jti="x",
+                issued_at=0,
+                expires_at=0,
+            ),
+            name="s",
         )
     db.close()
     return path

@@ -70,6 +70,7 @@ def test_purge_expired_clears_exactly_what_is_past(planted):
         "token floors:      cleared 1 of 2",
         "throttle counters: cleared 3 of 6",
         "dead blobs:        cleared 0 of 0",
+        "invitations:       cleared 0 of 0",
     ]
     assert _present(expired) == [False] * len(expired)
     assert _present(live) == [True] * len(live)
@@ -84,6 +85,7 @@ def test_purge_expired_dry_run_counts_and_clears_nothing(planted):
         "tokenFloors": {"scanned": 2, "purged": 1},
         "throttleCounters": {"scanned": 6, "purged": 3},
         "blobs": {"scanned": 0, "purged": 0},
+        "invitations": {"scanned": 0, "purged": 0},
     }
     assert all(_present(expired + live))
 

@@ -181,7 +181,14 @@ def test_deleteuser_removes_the_user_their_tenant_its_sessions_and_memberships(a
 
 def test_deleteuser_deletes_a_large_tenant_in_bounded_batches(api, store):
     user_id = uuid.UUID(register(api).json()["data"]["user"]["id"])
-    principal = Principal(user_id, self_tenant_id(user_id), "alice@example.com", "x", 0, 0)
+    principal = Principal(
+        user_id=user_id,
+        tenant_id=self_tenant_id(user_id),
+        email="alice@example.com",
+        jti="x",
+        issued_at=0,
+        expires_at=0,
+    )
     for i in range(7):
         session_create(principal=principal, name=f"s{i}")
 

@@ -18,7 +18,7 @@ ENDPOINTS = {
     ("/api/v5/sessions", "post"): {"201", "400", "401", "413", "415", "503"},
     ("/api/v5/sessions", "get"): {"200", "400", "401", "503"},
     ("/api/v5/sessions/{sessionId}", "get"): {"200", "401", "404", "503"},
-    ("/api/v5/sessions/{sessionId}", "delete"): {"204", "401", "404", "503"},
+    ("/api/v5/sessions/{sessionId}", "delete"): {"204", "401", "403", "404", "503"},
     ("/api/v5/health", "get"): {"200", "503"},
     # workspace files (issue 11)
     ("/api/v5/sessions/{sessionId}/files", "get"): {"200", "400", "401", "404", "503"},
@@ -28,6 +28,23 @@ ENDPOINTS = {
     ("/api/v5/sessions/{sessionId}/files:move", "post"): {"200", "400", "404", "409"},
     ("/api/v5/sessions/{sessionId}/files:copy", "post"): {"200", "201", "404", "409", "413"},
     ("/api/v5/usage", "get"): {"200", "401", "503"},
+    # organisations (issue 10)
+    ("/api/v5/auth/switch-tenant", "post"): {"200", "400", "401", "404", "503"},
+    ("/api/v5/tenants", "get"): {"200", "400", "401", "503"},
+    ("/api/v5/tenants", "post"): {"201", "400", "401", "503"},
+    ("/api/v5/tenants/{tenantId}", "get"): {"200", "401", "404", "503"},
+    ("/api/v5/tenants/{tenantId}", "patch"): {"200", "400", "401", "403", "404", "503"},
+    ("/api/v5/tenants/{tenantId}", "delete"): {"204", "401", "403", "404", "409", "503"},
+    ("/api/v5/tenants/{tenantId}/members", "get"): {"200", "401", "404", "503"},
+    ("/api/v5/tenants/{tenantId}/members/{userId}", "patch"): {"200", "403", "404", "409"},
+    ("/api/v5/tenants/{tenantId}/members/{userId}", "delete"): {"204", "403", "404", "409"},
+    ("/api/v5/tenants/{tenantId}/invitations", "get"): {"200", "401", "404", "503"},
+    ("/api/v5/tenants/{tenantId}/invitations", "post"): {"201", "400", "403", "404", "409"},
+    ("/api/v5/tenants/{tenantId}/invitations/{invitationId}", "delete"): {"204", "404"},
+    ("/api/v5/tenants/{tenantId}/api-keys", "get"): {"200", "401", "404", "503"},
+    ("/api/v5/tenants/{tenantId}/api-keys", "post"): {"201", "400", "403", "404"},
+    ("/api/v5/tenants/{tenantId}/api-keys/{keyId}", "delete"): {"204", "404"},
+    ("/api/v5/invitations/accept", "post"): {"200", "400", "401", "404", "409"},
 }
 
 

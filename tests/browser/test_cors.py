@@ -103,6 +103,9 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
         "create-session",
         "list-sessions",
         "get-session",
+        "create-organization",
+        "switch-tenant",
+        "list-organization-sessions",
         "update-profile",
         "upload-avatar",
         "show-avatar",
@@ -114,6 +117,10 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
     session_id = steps["create-session"]["id"]
     assert steps["list-sessions"] == {"status": 200, "ids": [session_id]}
     assert steps["get-session"] == {"status": 200, "name": "My Project"}
+    assert steps["create-organization"] == {"status": 201, "kind": "organization", "role": "owner"}
+    assert steps["switch-tenant"] == {"status": 200, "role": "owner"}
+    assert steps["list-organization-sessions"] == {"status": 200, "ids": []}
+    assert requests_logged(server, "OPTIONS", "/api/v5/auth/switch-tenant") >= 1
     assert steps["update-profile"] == {"status": 200, "name": "Browsy Ser"}
     avatar_url = steps["upload-avatar"]["avatarUrl"]
     assert avatar_url.startswith("/api/v5/users/") and "/avatar?v=" in avatar_url

@@ -123,6 +123,16 @@ def test_every_builder_lands_in_its_own_space_only():
         "file_entries": KS.file_entry(SESSION, USER, "a"),
         "file_usage": KS.file_usage_counter(TENANT, "bytes"),
         "file_trash": KS.file_trash_entry(SESSION, USER),
+        # tenancy: organisations (issue 10)
+        "invitations": KS.invitation(SESSION),
+        "invitations_by_code": KS.invitation_by_code("ab"),
+        "tenant_invitations": KS.tenant_invitation(TENANT, SESSION),
+        "invitations_by_expiry": KS.invitation_expiry(1, SESSION),
+        "api_keys": KS.api_key("ab"),
+        "tenant_api_keys": KS.tenant_api_key(TENANT, SESSION),
+        "user_api_keys": KS.user_api_key(USER, TENANT, SESSION),
+        "api_key_used": KS.api_key_last_used("ab"),
+        "tenant_roles": KS.tenant_role(TENANT, "owner", USER),
         # avatars (issue 9)
         "avatars": KS.avatar(USER),
     }

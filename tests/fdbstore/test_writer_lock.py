@@ -135,7 +135,7 @@ def test_the_lock_is_released_when_a_commit_fails_or_is_interrupted(store, monke
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(type(store.create_transaction()), "_write_locked", interrupted)
+    monkeypatch.setattr(type(store), "_write_locked", interrupted)
     with pytest.raises(KeyboardInterrupt):
         store.transact(lambda tr: tr.set(b"k", b"v"))
     monkeypatch.undo()
@@ -174,7 +174,7 @@ def test_threads_of_one_process_serialise_and_lose_no_update(tmp_path):
     inside = 0
     most = 0
     guard = threading.Lock()
-    real = type(db.create_transaction())._write_locked
+    real = type(db)._write_locked  # writes a batch of commits (fdbstore.groupcommit)
 
     def counted(self, *args):
         nonlocal inside, most
@@ -187,7 +187,7 @@ def test_threads_of_one_process_serialise_and_lose_no_update(tmp_path):
             with guard:
                 inside -= 1
 
-    type(db.create_transaction())._write_locked = counted
+    type(db)._write_locked = counted
     try:
 
         def bump(tr):
@@ -203,7 +203,7 @@ def test_threads_of_one_process_serialise_and_lose_no_update(tmp_path):
         for thread in threads:
             thread.join()
     finally:
-        type(db.create_transaction())._write_locked = real
+        type(db)._write_locked = real
     assert decode_int(db.transact(lambda tr: tr.get(b"n"))) == 300
     assert most == 1
     db.close()

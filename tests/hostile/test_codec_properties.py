@@ -25,8 +25,8 @@ from fdbstore.codec import VERSION_FIELD, CodecError
 from fdbstore.registry import repositories
 from sessions_api.records import Session
 from sessions_api.repositories import sessions
-from tenancy.records import ROLES, Membership, Tenant
-from tenancy.repositories import memberships, tenants
+from tenancy.records import ROLES, ApiKey, Invitation, Membership, Tenant
+from tenancy.repositories import api_keys, invitations, memberships, tenants
 
 FEW = settings(max_examples=60, deadline=None)
 
@@ -80,6 +80,36 @@ RECORDS = {
             tenant_id=st.uuids(),
             role=st.sampled_from(ROLES),
             created_at=aware,
+        ),
+    ),
+    "tenancy.Invitation": (
+        invitations,
+        st.builds(
+            Invitation,
+            id=st.uuids(),
+            tenant_id=st.uuids(),
+            email=utf8_text,
+            role=st.sampled_from(ROLES),
+            code_digest=utf8_text,
+            inviter_id=st.uuids(),
+            created_at=aware,
+            expires_at=aware,
+        ),
+    ),
+    "tenancy.ApiKey": (
+        api_keys,
+        st.builds(
+            ApiKey,
+            id=st.uuids(),
+            digest=utf8_text,
+            tenant_id=st.uuids(),
+            creator_id=st.uuids(),
+            creator_email=utf8_text,
+            name=utf8_text,
+            prefix=utf8_text,
+            role=st.sampled_from(ROLES),
+            created_at=aware,
+            expires_at=st.none() | aware,
         ),
     ),
     "sessions_api.Session": (

@@ -17,7 +17,8 @@ Two choices, each because the schema cannot say it:
   (too common, all digits, like the user's name) cannot be written in JSON
   Schema; nor can the list's ``cursor``, an opaque token that only a page's
   ``meta.nextCursor`` makes (a random string is schema-valid, and a 400); nor
-  the files API's path rules (no ``..``, no empty segment, ...) and its cursor.
+  the files API's path rules (no ``..``, no empty segment, ...) and its cursor;
+  nor an API key's ``expiresAt``, which must lie in the future.
   The same for the self-service password change (the validators again) and
   ``PATCH /auth/me`` (an ``email`` needs ``currentPassword``: OpenAPI 3.0 has
   no ``dependentRequired``), and the avatar upload (no schema says "a
@@ -76,6 +77,12 @@ def load_schema(*, with_security_parameters: bool):
                     "files_delete",
                     "files_move",
                     "files_copy",
+                    # issue 10: opaque cursors; an API key's expiry must be in the future
+                    "tenants_list",
+                    "tenants_members_list",
+                    "tenants_invitations_list",
+                    "tenants_api_keys_list",
+                    "tenants_api_keys_create",
                     # profile, password and avatar (issue 9)
                     "auth_password_create",
                     "auth_me_partial_update",

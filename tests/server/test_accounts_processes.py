@@ -102,3 +102,27 @@ def test_an_upload_announced_over_5_mib_is_refused_before_its_body_is_sent(serve
         answer = sock.recv(65536).decode("latin-1")
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
     assert "payload_too_large" in answer
+
+
+def test_a_5_mib_photo_uploaded_as_a_browser_form_goes_through_the_server(servers):
+    # Bodies past the bridge's buffer are streamed into Django (config/bridge.py).
+    token = token_for(servers[1].base_url, "photographer@example.com")
+    photo = images.photo()
+    boundary = "PhotoBoundary"
+    form = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="avatar"; '
+            f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
+        + photo
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+    status, _, body = raw(servers[1], "PUT", ME + "/avatar", form, headers)
+    assert status == 200, body
+    url = call(servers[0].base_url, "GET", ME, token=token).data["avatarUrl"]
+    status, _, image = raw(servers[0], "GET", url)
+    assert status == 200 and len(image) < len(photo) // 100

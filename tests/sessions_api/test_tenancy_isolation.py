@@ -55,7 +55,17 @@ def test_charlies_own_sessions_are_his_alone(api, people):
     assert api.get(SESSIONS, **people.alice.auth).json()["data"] == []
 
 
-def test_a_member_can_delete_a_tenant_session(api, people):
+def test_a_member_cannot_delete_another_members_session(api, people):
     alices = _create(api, people.alice, "alice's")
-    assert api.delete(f"{SESSIONS}/{alices['id']}", **people.bob.auth).status_code == 204
-    assert api.get(f"{SESSIONS}/{alices['id']}", **people.alice.auth).status_code == 404
+    refused = api.delete(f"{SESSIONS}/{alices['id']}", **people.bob.auth)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "permission_denied"
+    assert api.get(f"{SESSIONS}/{alices['id']}", **people.alice.auth).status_code == 200
+
+
+def test_a_member_deletes_their_own_and_an_owner_anyones_session(api, people):
+    bobs = _create(api, people.bob, "bob's")
+    other = _create(api, people.bob, "bob's other")
+    assert api.delete(f"{SESSIONS}/{bobs['id']}", **people.bob.auth).status_code == 204
+    assert api.delete(f"{SESSIONS}/{other['id']}", **people.alice.auth).status_code == 204
+    assert api.get(f"{SESSIONS}/{other['id']}", **people.alice.auth).status_code == 404

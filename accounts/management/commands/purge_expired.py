@@ -12,6 +12,7 @@ from fdbstore.blobs import blobs_purge
 from fdbstore.connection import get_database
 from fdbstore.purge import PurgeCount
 from sessions_api.hooks import sessions_deleted_committed
+from tenancy.invitations import invitations_purge
 
 
 class Command(OperatorCommand):
@@ -19,9 +20,10 @@ class Command(OperatorCommand):
         "Clear what no longer does anything: revocations of logged-out tokens past their "
         "expiry, token floors (password changes, revoke_tokens, deleted users) older than "
         f"{FLOOR_KEPT.total_seconds() / 3600:g} hours, and throttle counters whose window "
-        "has ended, blobs of uploads that died before publishing, and the files of deleted "
-        "sessions not yet cleared. The store is walked in bounded batches, one short "
-        "transaction each, so it is safe on a live store and on any size. Run it daily (cron)."
+        "has ended, blobs of uploads that died before publishing, the files of deleted "
+        "sessions not yet cleared, and invitations past their expiry. The store is walked "
+        "in bounded batches, one short transaction each, so it is safe on a live store and "
+        "on any size. Run it daily (cron)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -42,6 +44,7 @@ class Command(OperatorCommand):
             "tokenFloors": revocations.token_floors,
             "throttleCounters": throttle_counters_purge(dry_run=dry_run, batch_size=batch_size),
             "blobs": blobs_purge(get_database(), dry_run=dry_run, size=batch_size),
+            "invitations": invitations_purge(dry_run=dry_run, batch_size=batch_size),
         }
         if not dry_run:  # finish what session deletions queued (their files)
             sessions_deleted_committed()
@@ -51,6 +54,7 @@ class Command(OperatorCommand):
             "tokenFloors": "token floors",
             "throttleCounters": "throttle counters",
             "blobs": "dead blobs",
+            "invitations": "invitations",
         }
         self.emit(
             {"dryRun": dry_run, **{name: _json(count) for name, count in counts.items()}},

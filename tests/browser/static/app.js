@@ -131,6 +131,29 @@ async function main() {
     () => request(`/v5/sessions/${created.data.id}`, { token }),
     (body) => ({ name: body.data.name }),
   );
+  // Organisations (issue 10): create one, switch to it, see its (empty) sessions.
+  const organisation = await step(
+    'create-organization',
+    201,
+    () => request('/v5/tenants', { method: 'POST', token, body: { name: 'Acme' } }),
+    (body) => ({ kind: body.data.kind, role: body.data.role }),
+  );
+  const switched = await step(
+    'switch-tenant',
+    200,
+    () => request('/v5/auth/switch-tenant', {
+      method: 'POST',
+      token,
+      body: { tenantId: organisation.data.id },
+    }),
+    (body) => ({ role: body.data.user.role }),
+  );
+  await step(
+    'list-organization-sessions',
+    200,
+    () => request('/v5/sessions', { token: switched.data.token }),
+    (body) => ({ ids: body.data.map((session) => session.id) }),
+  );
   // Issue 9: the profile (PATCH, so a preflight naming it), then an avatar drawn on a
   // canvas, uploaded as FormData (the browser writes the multipart body and its
   // boundary) and shown in an <img> loaded from the API's origin.
