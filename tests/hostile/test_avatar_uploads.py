@@ -169,3 +169,26 @@ def test_without_a_valid_token_nothing_is_read_or_written(world, token):
         response = world.api.generic(method, ME, body, content_type="image/png", **headers)
         assert_error_envelope(response, 401)
     world.assert_unchanged(token[:20])
+
+
+def test_a_store_outage_is_a_bare_503_on_every_avatar_route(world, monkeypatch):
+    from fdbstore.errors import FDBError
+
+    assert put(world, images.png(), "image/png").status_code == 200
+    url = world.api.get("/api/v5/auth/me", **world.auth).json()["data"]["avatarUrl"]
+
+    def outage(*args, **kwargs):
+        raise FDBError(1031, "timed out; cluster file /etc/foundationdb/fdb.cluster")
+
+    monkeypatch.setattr("accounts.avatar_views.avatar_get", outage)
+    monkeypatch.setattr("accounts.avatar_views.avatar_set", outage)
+    monkeypatch.setattr("accounts.avatar_views.avatar_remove", outage)
+    for response in (
+        world.api.get(url),
+        put(world, images.png(), "image/png"),
+        world.api.delete(ME, **world.auth),
+    ):
+        error = assert_error_envelope(response, 503)
+        assert error["code"] == "store_unavailable"
+        assert response["Retry-After"] == "1"
+        assert b"fdb.cluster" not in response.content
