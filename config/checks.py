@@ -1,11 +1,11 @@
 """Start-up validation: the environment is checked before the service serves anything.
 
 ``config/settings.py`` calls these while it reads the environment, so every
-entry point (gunicorn, ``manage.py runserver``/``check``, tests) refuses a bad
+entry point (the server, ``manage.py runserver``/``check``, tests) refuses a bad
 configuration the same way: a ``ConfigError`` whose message is one line naming
 the variable and what to do. ``fail_fast()`` turns that into that one line on
 stderr and exit status 1, with no traceback (used by ``manage.py`` and
-``config/gunicorn.conf.py``).
+``config/server.py``).
 """
 
 from __future__ import annotations

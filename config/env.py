@@ -6,7 +6,7 @@ instead of surfacing later as a confusing error (healthchecks' ``envbool``/``env
 
 They raise ``ConfigError``, an ``ImproperlyConfigured`` whose message is one
 line naming the variable and what to fix; ``manage.py`` and
-``config/gunicorn.conf.py`` print that line alone and exit non-zero.
+``config/server.py`` print that line alone and exit non-zero.
 """
 
 from __future__ import annotations

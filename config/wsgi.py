@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn and other WSGI servers."""
+"""WSGI entry point: Django alone, for WSGI servers (the production server runs config.asgi)."""
 
 import os
 

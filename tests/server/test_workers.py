@@ -1,6 +1,6 @@
-"""Three gunicorn workers on one embedded store behave as one server.
+"""Three production server workers on one embedded store behave as one server.
 
-One production server (config/gunicorn.conf.py, DEBUG off, a strong secret,
+One production server (python -m config.server, DEBUG off, a strong secret,
 production Argon2) serves the module. Requests go out on fresh connections,
 so the kernel hands them to whichever worker accepts; the JSON request log
 says which worker (``pid``) served each ``X-Request-ID``, so the tests can
