@@ -12,5 +12,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "JWT",
-            "description": "The token from register or login: `Authorization: Bearer <token>`.",
+            "description": "The token from register, login or switch-tenant: "
+            "`Authorization: Bearer <token>`; or an API key of one tenant (`cdt_...`, "
+            "from `POST /tenants/{tenantId}/api-keys`) in the same header.",
         }

@@ -103,10 +103,6 @@ def build_environ(scope: dict, body: Any) -> dict[str, Any]:
     return environ
 
 
-async def _awaited(receive: Callable) -> dict:
-    return await receive()
-
-
 class StreamInput(io.RawIOBase):
     """``wsgi.input`` for a large body: reads ASGI messages as Django asks for bytes."""
 
@@ -119,12 +115,15 @@ class StreamInput(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    async def _next(self) -> dict:
+        return await self._receive()
+
     def _pull(self) -> bool:
         if not self._more:
             return False
-        # receive() is an awaitable, not necessarily a coroutine (granian's is not):
-        # run_coroutine_threadsafe takes coroutines only.
-        message = asyncio.run_coroutine_threadsafe(_awaited(self._receive), self._loop).result()
+        # A coroutine around receive(): granian's receive() returns an awaitable that is
+        # not a coroutine, which run_coroutine_threadsafe refuses (TypeError).
+        message = asyncio.run_coroutine_threadsafe(self._next(), self._loop).result()
         if message["type"] == "http.disconnect":
             self._more = False
             raise OSError("the client disconnected while sending the body")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fdbstore",
     "tenancy",
     "sessions_api",
+    "mcp_server",  # issue 12: the MCP endpoint and `manage.py mcp`
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,9 @@ CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # PATCH: /auth/me (issue 9)
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+# MCP (mcp_server/): browser MCP clients send the protocol revision, and on 2026-07-28
+# the method and tool name of each request, as headers.
+CORS_ALLOW_HEADERS += ["mcp-protocol-version", "mcp-method", "mcp-name"]
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]  # readable by browser code
 CORS_PREFLIGHT_MAX_AGE = 3600
 
@@ -196,6 +200,10 @@ SERVER_THREADS = env_int("SERVER_THREADS", 4, minimum=1, maximum=256)
 SERVER_REQUEST_TIMEOUT = env_int("SERVER_REQUEST_TIMEOUT", 30, minimum=1)
 SERVER_MAX_PENDING = env_int("SERVER_MAX_PENDING", 256, minimum=1)
 SERVER_MAX_BODY_BYTES = env_int("SERVER_MAX_BODY_BYTES", 128 * 1024 * 1024, minimum=1024)
+
+# --- MCP (issue 12, mcp_server/): the Model Context Protocol endpoint, served by the
+# production server beside the REST API; README "MCP", docs/ARCHITECTURE.md "MCP".
+ASGI_MOUNTS["/api/v5/mcp"] = "mcp_server.asgi.application"
 
 # --- Workspace files (files/, issue 11). Per tenant: FILES_QUOTA_BYTES (default
 # 1 GiB) and FILES_QUOTA_FILES (100,000); the largest file FILES_MAX_BYTES (100 MiB).

@@ -40,13 +40,21 @@ missing is not dumped: run ``fdbstore_check`` first. A member's email entry
 is found by reading ``users_by_email`` for entries pointing at the member (in
 bounded batches), which depends on no record schema. Revoked tokens, token
 floors and throttle counters are not a tenant's data and are left out.
+
+Higher apps add the spaces they keep per tenant or per session with
+``register_tenant_space(name, reader, accepts)`` (files: its entries, blobs,
+usage and trash): ``reader(db, tenant, session_ids)`` yields the space's pairs
+of that tenant in ascending key order, ``accepts(relative, tenant)`` says
+whether a key of the space may belong to it.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from fdb import tuple as fdbtuple
@@ -64,6 +72,15 @@ def in_key_order(spaces: Sequence[str]) -> list[str]:
 
 
 DATA_SPACES = tuple(name for name in SPACES if name != "meta")
+
+TenantReader = Callable[[Database, uuid.UUID, list[Any]], Iterator[KeyValue]]
+TenantAccepts = Callable[[tuple[Any, ...], uuid.UUID], bool]
+_tenant_spaces: dict[str, tuple[TenantReader, TenantAccepts]] = {}
+
+
+def register_tenant_space(name: str, reader: TenantReader, accepts: TenantAccepts) -> None:
+    """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring)."""
+    _tenant_spaces[name] = (reader, accepts)
 
 
 class StoreScope:
@@ -116,6 +133,12 @@ class TenantScope:
             "blob_chunks": lambda: self._avatar_chunks(db, ks, members),
             **self._organization(db, ks, members),
         }
+        if _tenant_spaces:
+            sessions = _distinct(self._own(db, ks.tenant_sessions))
+            for name, (reader, _accepts) in _tenant_spaces.items():
+                registered = partial(reader, db, self.tenant, sessions)
+                own = readers.get(name)  # blob_chunks: avatars' here, files' registered
+                readers[name] = registered if own is None else partial(_merged, own, registered)
         for name in in_key_order(list(readers)):
             yield from readers[name]()
 
@@ -129,6 +152,8 @@ class TenantScope:
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
+        if space in _tenant_spaces:
+            return _tenant_spaces[space][1](relative, tenant)
         if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_api_keys":
@@ -220,6 +245,11 @@ def _pointing(db: Database, space: Any, wanted: set[bytes]) -> Iterator[KeyValue
     """The entries of ``space`` whose value is one of ``wanted`` (bounded batches)."""
     if wanted:
         yield from (row for row in _prefix(db, space) if row.value in wanted)
+
+
+def _merged(*readers: Callable[[], Iterator[KeyValue]]) -> Iterator[KeyValue]:
+    """The pairs of several readers of one space, in key order (each is in key order)."""
+    return heapq.merge(*(reader() for reader in readers), key=lambda row: row.key)
 
 
 def _prefix(db: Database, space: Any) -> Iterator[KeyValue]:

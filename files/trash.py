@@ -43,10 +43,13 @@ def session_files_unlink(tr: Transaction, session: Any) -> None:
 def trash_drain(session_ids: list[uuid.UUID] | None, *, budget: float | None = None) -> int:
     """Clear queued trees of these sessions (None: of all); return the entries cleared.
 
-    Stops after ``budget`` seconds (default ``DRAIN_SECONDS``; ``purge_expired``
-    passes ``float('inf')``), leaving the rest queued."""
+    For named sessions (a request) it stops after ``budget`` seconds (default
+    ``DRAIN_SECONDS``), leaving the rest queued; for all (``purge_expired``,
+    ``deleteuser``) it runs to the end unless given a budget."""
     db = get_database()
-    deadline = time.monotonic() + (DRAIN_SECONDS if budget is None else budget)
+    if budget is None:
+        budget = DRAIN_SECONDS if session_ids is not None else float("inf")
+    deadline = time.monotonic() + budget
     cleared = 0
     scopes: list[uuid.UUID | None] = list(session_ids) if session_ids is not None else [None]
     for scope in scopes:

@@ -7,6 +7,7 @@ blob's chunks. Everything else (metadata, listings, errors) is the envelope.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from itertools import chain
 from typing import Any
@@ -48,6 +49,8 @@ from files.serializers import (
 from files.services import file_copy, file_delete, file_move, file_put
 from sessions_api.serializers import PageMetaSerializer
 
+logger = logging.getLogger(__name__)
+
 EntryEnvelope = envelope("FileEntryResponse", EntrySerializer())
 EntryPageEnvelope = envelope(
     "FileListResponse", EntrySerializer(many=True), meta=PageMetaSerializer()
@@ -79,8 +82,8 @@ def _preconditions(request) -> Preconditions:
 
 def _content_type(request) -> str | None:
     value = request.META.get("CONTENT_TYPE", "").strip()
-    if not value:
-        return None
+    if not value or value.startswith("application/x-www-form-urlencoded"):
+        return None  # absent, or curl's default for --data-binary: guess from the name
     if len(value) > 255 or not value.isascii() or not value.isprintable():
         raise ValidationFailed("Content-Type must be printable ASCII of at most 255 characters.")
     return value
@@ -103,8 +106,10 @@ def _body(request) -> tuple[Iterator[bytes], int]:
             try:
                 piece = stream.read(min(CHUNK_SIZE, remaining))
             except Exception as exc:  # the client went away mid-body
+                logger.info("upload cut short: %r", exc)
                 raise IncompleteBody() from exc
             if not piece:
+                logger.info("upload cut short: %d bytes missing", remaining)
                 raise IncompleteBody()
             remaining -= len(piece)
             yield piece

@@ -126,3 +126,28 @@ def test_a_failed_publish_leaves_no_chunks(api, store, monkeypatch):
         avatar_set(user_id=user_id, data=images.png(), declared="image/png")
     assert _keys(store, keyspace().blob_chunks) == []
     assert _keys(store, keyspace().blob_pending) == []
+
+
+def test_a_tenant_dump_carries_both_avatar_and_file_chunks(api, store, two, tmp_path):
+    from tests.support.api import bearer, login, token_of
+
+    alice, _ = two
+    token = token_of(login(api))
+    sid = api.post("/api/v5/sessions", {"name": "s"}, format="json", **bearer(token))
+    sid = sid.json()["data"]["id"]
+    content = b"file bytes " * 10_000
+    put = api.generic(
+        "PUT", f"/api/v5/sessions/{sid}/files/a.txt", content, "text/plain", **bearer(token)
+    )
+    assert put.status_code == 201, put.content
+    text = _command(store, "fdbstore_dump", "--tenant", str(self_tenant_id(alice)))
+    target = open_store(tmp_path / "target.sqlite3")
+    try:
+        _command(target, "fdbstore_load", "-", stdin=text.encode())
+        with use_database(target):
+            assert avatar_bytes(avatar_get(user_id=alice))[:4] == b"RIFF"
+            got = api.get(f"/api/v5/sessions/{sid}/files/a.txt", **bearer(token))
+            assert b"".join(got.streaming_content if got.streaming else [got.content]) == content
+        assert _command(target, "fdbstore_dump", "--tenant", str(self_tenant_id(alice))) == text
+    finally:
+        target.close()

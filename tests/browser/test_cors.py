@@ -4,9 +4,11 @@ tests/browser/static/ (index.html + app.js) stands in for the guide's React
 app: it is served by a tiny static server on its own loopback port -- another
 origin than the API's -- and walks register, login, create, list, get, logout
 with ``fetch()``, the Bearer header and ``Content-Type: application/json``,
-plus a profile update (``PATCH``) and an avatar drawn on a canvas, uploaded
-as ``FormData`` and shown in an ``<img>`` from the API's origin, writing each
-step's outcome into the DOM. Headless Chromium runs it against
+then uploads a file (a raw PUT with ``If-None-Match: *``) and reads it back
+with its ETag (issue 11), updates the profile (``PATCH``) and uploads an
+avatar drawn on a canvas as ``FormData``, shown in an ``<img>`` from the API's
+origin (issue 9),
+writing each step's outcome into the DOM. Headless Chromium runs it against
 the production server (DEBUG off, ``CORS_ALLOWED_ORIGINS`` naming the page's
 origin). The same page from an origin not in the list must be stopped by the
 browser at the preflight, before the API does anything.
@@ -103,6 +105,8 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
         "create-session",
         "list-sessions",
         "get-session",
+        "upload-file",
+        "read-file",
         "create-organization",
         "switch-tenant",
         "list-organization-sessions",
@@ -117,6 +121,12 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
     session_id = steps["create-session"]["id"]
     assert steps["list-sessions"] == {"status": 200, "ids": [session_id]}
     assert steps["get-session"] == {"status": 200, "name": "My Project"}
+    assert steps["upload-file"]["status"] == 201 and steps["upload-file"]["size"] == 25
+    assert steps["read-file"] == {
+        "status": 200,
+        "text": "hello from another origin",
+        "sameEtag": True,
+    }
     assert steps["create-organization"] == {"status": 201, "kind": "organization", "role": "owner"}
     assert steps["switch-tenant"] == {"status": 200, "role": "owner"}
     assert steps["list-organization-sessions"] == {"status": 200, "ids": []}

@@ -77,7 +77,7 @@ def test_a_read_of_a_deleted_blob_raises_rather_than_yield_short_bytes(db, monke
     monkeypatch.setattr(blobs, "READ_CHUNKS", 1)
     blob = blob_write(db, [os.urandom(3 * CHUNK_SIZE)])
     reader = blob_read(db, blob.id, blob.size)
-    assert len(next(reader)) == CHUNK_SIZE
+    assert len(next(reader)) == CHUNK_SIZE  # READ_CHUNKS = 1: one chunk per piece
     blob_delete(db, blob.id)
     with pytest.raises(BlobMissing):
         next(reader)

@@ -24,6 +24,8 @@ def test_put_creates_then_replaces_with_metadata(files):
     assert replaced.status_code == 200
     assert data_of(replaced)["etag"] != entry["etag"]
     assert data_of(replaced)["contentType"] == "text/plain"
+    curl_default = files.put("b.json", b"{}", content_type="application/x-www-form-urlencoded")
+    assert data_of(curl_default)["contentType"] == "application/json"  # guessed from the name
 
 
 def test_get_returns_bytes_and_headers(files):

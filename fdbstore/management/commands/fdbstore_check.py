@@ -12,7 +12,7 @@ from fdbstore.checks import IndexReport, check_repository
 from fdbstore.database import Database
 from fdbstore.dumpfile import readable
 from fdbstore.management.base import StoreCommand
-from fdbstore.registry import repositories, store_checks
+from fdbstore.registry import checks, repositories
 
 
 class Command(StoreCommand):
@@ -35,8 +35,7 @@ class Command(StoreCommand):
         reports = [
             check_repository(db, name, repo, repair=repair)
             for name, repo in sorted(repositories().items())
-        ]
-        reports += [check(db, repair=repair) for _name, check in sorted(store_checks().items())]
+        ] + [check(db, repair=repair) for _name, check in sorted(checks().items())]
         if options["json"]:
             self.stdout.write(json.dumps(as_json(reports, repair), indent=2))
         else:

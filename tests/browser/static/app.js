@@ -131,6 +131,32 @@ async function main() {
     () => request(`/v5/sessions/${created.data.id}`, { token }),
     (body) => ({ name: body.data.name }),
   );
+  // Workspace files (issue 11): a raw upload, create-only, then read back with
+  // the ETag the API exposes to cross-origin code.
+  const filesUrl = apiUrl(`/v5/sessions/${created.data.id}/files/notes/hello.txt`);
+  const uploaded = await step(
+    'upload-file',
+    201,
+    async () => {
+      const response = await fetch(filesUrl, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain', 'If-None-Match': '*' },
+        body: 'hello from another origin',
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    (body) => ({ size: body.data.size, etag: body.data.etag }),
+  );
+  await step(
+    'read-file',
+    200,
+    async () => {
+      const response = await fetch(filesUrl, { headers: { Authorization: `Bearer ${token}` } });
+      const text = await response.text();
+      return { status: response.status, body: { text, etag: response.headers.get('ETag') } };
+    },
+    (body) => ({ text: body.text, sameEtag: body.etag === uploaded.data.etag }),
+  );
   // Organisations (issue 10): create one, switch to it, see its (empty) sessions.
   const organisation = await step(
     'create-organization',

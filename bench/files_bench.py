@@ -1,0 +1,300 @@
+"""Workspace files over HTTP against a floor: MB/s, small-file requests/s, worker RSS.
+
+    .venv/bin/python -m bench.files_bench [--big-mib 50] [--seconds 3] [--threads 4]
+
+The project is the production server (``python -m config.server``, granian,
+``--workers`` workers) on an embedded store of its own; the floor is bare
+Django under gunicorn (the same number of sync workers) answering
+``FileResponse`` from the local disk and streaming a PUT body to disk
+(``bench/files_floor``). Each row runs the same transfers against both:
+
+- upload / download of a 1 MiB and a ``--big-mib`` MiB file, sequential, one
+  connection each, timed end to end (best of ``--repeat``);
+- 4 KiB reads: ``--threads`` keep-alive clients for ``--seconds``, requests/s.
+
+During the big transfers a sampler reads every worker's VmRSS each 20 ms; the
+report gives each server's largest worker before and at its peak. Targets
+(issue 11): download >= 0.5 of the floor, upload >= 0.3, 4 KiB reads >= 0.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.servers import ROOT, Server, free_port, start_gunicorn, wait_ready
+
+MIB = 1024 * 1024
+PIECE = 1024 * 1024
+
+
+@dataclass
+class Target:
+    name: str
+    server: Server
+    prefix: str  # URL prefix of the files
+    headers: dict[str, str]
+
+
+def project_server(store: Path, logs: Path, workers: int) -> Server:
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SKIP_DOTENV": "1",
+        "DEBUG": "false",
+        "JWT_SECRET": secrets.token_urlsafe(48),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        "FDBSTORE_PATH": str(store),
+        "THROTTLE_LOGIN_RATE": "100000/min",
+        "THROTTLE_REGISTER_RATE": "100000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+    log_path = logs / "project.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "config.server"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server("project", port, process, log_path)
+    try:
+        wait_ready(server, "/api/v5/health", 90, workers)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def floor_server(folder: Path, logs: Path, workers: int) -> Server:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "bench.files_floor.settings",
+        "FILES_FLOOR_DIR": str(folder),
+    }
+    args = ["--workers", str(workers), "--worker-class", "sync", "--timeout", "300"]
+    return start_gunicorn(
+        "floor", "bench.files_floor.wsgi:application", args, workers, env, logs, ready_path="/ready"
+    )
+
+
+def request(server: Server, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def project_target(server: Server) -> Target:
+    email = f"bench-{secrets.token_hex(4)}@example.com"
+    body = {
+        "email": email,
+        "password": "correct horse battery staple",
+        "firstName": "B",
+        "lastName": "B",
+    }
+    status, raw = request(
+        server,
+        "POST",
+        "/api/v5/auth/register",
+        json.dumps(body),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 201, raw
+    headers = {"Authorization": f"Bearer {json.loads(raw)['data']['token']}"}
+    json_headers = {**headers, "Content-Type": "application/json"}
+    status, raw = request(
+        server, "POST", "/api/v5/sessions", json.dumps({"name": "bench"}), json_headers
+    )
+    assert status == 201, raw
+    return Target(
+        "project", server, f"/api/v5/sessions/{json.loads(raw)['data']['id']}/files/", headers
+    )
+
+
+def upload(target: Target, name: str, size: int) -> float:
+    """Seconds to PUT ``size`` bytes, sent 1 MiB at a time."""
+    piece = b"\xa5" * PIECE
+    conn = http.client.HTTPConnection("127.0.0.1", target.server.port, timeout=600)
+    started = time.perf_counter()
+    conn.putrequest("PUT", target.prefix + name)
+    for key, value in {
+        **target.headers,
+        "Content-Length": str(size),
+        "Content-Type": "application/octet-stream",
+    }.items():
+        conn.putheader(key, value)
+    conn.endheaders()
+    sent = 0
+    while sent < size:
+        chunk = piece[: min(PIECE, size - sent)]
+        conn.send(chunk)
+        sent += len(chunk)
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    assert response.status in (200, 201), (target.name, response.status)
+    return elapsed
+
+
+def download(target: Target, name: str, size: int) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", target.server.port, timeout=600)
+    started = time.perf_counter()
+    conn.request("GET", target.prefix + name, headers=target.headers)
+    response = conn.getresponse()
+    got = 0
+    while piece := response.read(256 * 1024):
+        got += len(piece)
+    elapsed = time.perf_counter() - started
+    conn.close()
+    assert response.status == 200 and got == size, (target.name, response.status, got)
+    return elapsed
+
+
+def small_rps(target: Target, name: str, seconds: float, threads: int) -> float:
+    stop = time.monotonic() + seconds
+    counts = [0] * threads
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", target.server.port, timeout=60)
+        while time.monotonic() < stop:
+            conn.request("GET", target.prefix + name, headers=target.headers)
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+            counts[i] += 1
+        conn.close()
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+class RssSampler:
+    """The largest VmRSS (KiB) any worker of ``server`` reaches while running."""
+
+    def __init__(self, server: Server) -> None:
+        self.server, self.peak, self._stop = server, 0, threading.Event()
+        self.before = max(server.worker_rss_kib().values(), default=0)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, max(self.server.worker_rss_kib().values(), default=0))
+            time.sleep(0.02)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(target: Target, args: argparse.Namespace) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for label, size in (("1MiB", MIB), (f"{args.big_mib}MiB", args.big_mib * MIB)):
+        big = size > MIB
+        with RssSampler(target.server) as rss_up:
+            up = min(upload(target, f"f{label}", size) for _ in range(args.repeat))
+        with RssSampler(target.server) as rss_down:
+            down = min(download(target, f"f{label}", size) for _ in range(args.repeat))
+        out[f"upload {label} MB/s"] = size / up / 1e6
+        out[f"download {label} MB/s"] = size / down / 1e6
+        if big:
+            out["rss before MiB"] = rss_up.before / 1024
+            out["rss peak upload MiB"] = rss_up.peak / 1024
+            out["rss peak download MiB"] = rss_down.peak / 1024
+    upload(target, "small", 4096)
+    small_rps(target, "small", 0.5, args.threads)  # warm every worker
+    out["4KiB reads req/s"] = small_rps(target, "small", args.seconds, args.threads)
+    return out
+
+
+TARGETS = {"upload": 0.3, "download": 0.5, "4KiB": 0.5}
+
+
+def report(
+    project: dict[str, float], floor: dict[str, float], args: argparse.Namespace
+) -> list[str]:
+    lines = [
+        f"files bench: {args.workers} workers each; project = config.server (granian) on an "
+        f"embedded store, floor = gunicorn sync + FileResponse / streamed write to disk; "
+        f"best of {args.repeat}; 4 KiB reads: {args.threads} keep-alive clients, "
+        f"{args.seconds:g} s",
+        f"{args.seconds:g} s",
+        f"{'scenario':<24}{'project':>10}{'floor':>10}{'ratio':>8}{'target':>8}  verdict",
+    ]
+    for key, value in project.items():
+        if key.startswith("rss"):
+            continue
+        kind = key.split()[0] if not key.startswith("4KiB") else "4KiB"
+        ratio = value / floor[key]
+        target = TARGETS[kind]
+        verdict = "ok" if ratio >= target else "BELOW"
+        lines.append(
+            f"{key:<24}{value:>10.1f}{floor[key]:>10.1f}{ratio:>8.2f}{target:>8.1f}  {verdict}"
+        )
+    for name, figures in (("project", project), ("floor", floor)):
+        lines.append(
+            f"largest worker RSS ({name}): {figures['rss before MiB']:.0f} MiB before the "
+            f"{args.big_mib} MiB transfers, peak {figures['rss peak upload MiB']:.0f} MiB "
+            f"uploading, {figures['rss peak download MiB']:.0f} MiB downloading"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--big-mib", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="files-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "floor").mkdir()
+        servers: list[Server] = []
+        try:
+            floor = floor_server(folder / "floor", folder, args.workers)
+            servers.append(floor)
+            project = project_server(folder / "store.sqlite3", folder, args.workers)
+            servers.append(project)
+            results_floor = measure(Target("floor", floor, "/f/", {}), args)
+            results_project = measure(project_target(project), args)
+        finally:
+            for server in servers:
+                server.stop()
+    print("\n".join(report(results_project, results_floor, args)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
