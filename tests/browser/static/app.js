@@ -189,10 +189,10 @@ async function main() {
     () => request('/v5/auth/me', { method: 'PATCH', token, body: { firstName: 'Browsy' } }),
     (body) => ({ name: body.data.name }),
   );
-  const uploaded = await step('upload-avatar', 200, () => uploadAvatar(token), (body) => ({
+  const avatar = await step('upload-avatar', 200, () => uploadAvatar(token), (body) => ({
     avatarUrl: body.data.avatarUrl,
   }));
-  await step('show-avatar', 200, () => showImage(uploaded.data.avatarUrl), (body) => body);
+  await step('show-avatar', 200, () => showImage(avatar.data.avatarUrl), (body) => body);
   await step('logout', 200, () => request('/v5/auth/logout', { method: 'POST', token }));
   await step('after-logout', 401, () => request('/v5/sessions', { token }));
 }
