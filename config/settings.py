@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tenancy",
     "sessions_api",
     "mcp_server",  # issue 12: the MCP endpoint and `manage.py mcp`
+    "agents",
 ]
 
 MIDDLEWARE = [
@@ -218,3 +219,26 @@ CORS_EXPOSE_HEADERS = [*CORS_EXPOSE_HEADERS, "ETag", "Content-Range", "Last-Modi
 # -- Organisation tenants (issue 10) ------------------------------------------------
 # Invitation codes expire this many days after they are made (1 to 365).
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1, maximum=365)
+# Agents: the A2A hub (issue 13). Lease length, how many expired leases fail a
+# task, the largest message and artifact a client or worker may send (refused
+# before anything is stored), and how long finished tasks are kept.
+AGENTS = {
+    "LEASE_SECONDS": env_int("A2A_LEASE_SECONDS", 60, minimum=1, maximum=3600),
+    "MAX_LEASE_EXPIRIES": env_int("A2A_MAX_LEASE_EXPIRIES", 3, minimum=1, maximum=100),
+    "MAX_MESSAGE_BYTES": env_int("A2A_MAX_MESSAGE_BYTES", 32 * 1024, minimum=1024, maximum=60_000),
+    "MAX_ARTIFACT_BYTES": env_int(
+        "A2A_MAX_ARTIFACT_BYTES", 48 * 1024, minimum=1024, maximum=60_000
+    ),
+    "TASK_RETENTION_DAYS": env_int("A2A_TASK_RETENTION_DAYS", 7, minimum=1),
+}
+# The A2A face, mounted beside Django (agents/asgi.py); its agent card gives the JSON-RPC
+# URL from PUBLIC_BASE_URL when set (e.g. https://api.example.com), else the request's host.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+ASGI_MOUNTS.update(
+    {
+        "/api/v5/a2a": "agents.asgi.rpc_application",
+        "/.well-known/agent-card.json": "agents.asgi.card_application",
+        # a worker's claim long-poll waits on the event loop, not in a Django thread
+        "/api/v5/agents": "agents.asgi.agents_application",
+    }
+)

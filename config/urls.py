@@ -18,6 +18,7 @@ v5 = [
     path("", include("sessions_api.urls")),
     path("", include("files.urls")),  # sessions/{id}/files..., usage (issue 11)
     path("", include("tenancy.urls")),  # issue 10: tenants/..., invitations/accept
+    path("", include("agents.urls")),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -16,11 +16,14 @@ from __future__ import annotations
 import abc
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fdbstore import errors
+from fdbstore.mutations import check_key
 from fdbstore.transaction import Transaction
+from fdbstore.watches import Watch, WatchHub
 
 T = TypeVar("T")
 
@@ -32,6 +35,8 @@ class Database(abc.ABC):
 
     def __init__(self, *, retry_limit: int = 20) -> None:
         self.retry_limit = retry_limit
+        self._watch_hub: WatchHub | None = None
+        self._watch_pid = 0
 
     @abc.abstractmethod
     def create_transaction(self) -> Transaction:
@@ -43,7 +48,36 @@ class Database(abc.ABC):
 
     def close(self) -> None:
         """Release connections and files; the handle is unusable afterwards."""
-        return None
+        self.close_watches()
+
+    # -- watches (fdbstore/watches.py) -------------------------------------------
+    def watch(self, key: bytes) -> Watch:
+        """Return a ``Watch`` on ``key``, armed when this returns; close it after use."""
+        check_key(key)
+        return self.watch_hub().watch(key)
+
+    def watch_hub(self) -> WatchHub:
+        """This process's hub (a fork starts a new one: threads do not cross it)."""
+        hub = self._watch_hub
+        if hub is None or self._watch_pid != os.getpid():
+            hub = self._watch_hub = self.create_watch_hub()
+            self._watch_pid = os.getpid()
+        return hub
+
+    def create_watch_hub(self) -> WatchHub:
+        """Override where the backend learns of commits other than through ``notify``."""
+        return WatchHub()
+
+    def notify_watches(self, ranges: list[tuple[bytes, bytes]]) -> None:
+        """Called by a backend after a commit of this process with its write ranges."""
+        hub = self._watch_hub
+        if hub is not None and self._watch_pid == os.getpid():
+            hub.notify(ranges)
+
+    def close_watches(self) -> None:
+        hub, self._watch_hub = self._watch_hub, None
+        if hub is not None and self._watch_pid == os.getpid():
+            hub.close()
 
     def transact(self, fn: Callable[[Transaction], T]) -> T:
         """Run ``fn`` in a committed transaction, retrying what ``on_error`` accepts."""

@@ -88,6 +88,21 @@ Ids are ``uuid.UUID`` (tuple type code 0x30, 16 raw bytes), emails and jtis
 are strings (0x02). Session ids are UUIDv7, so a tenant's sessions sort by
 creation time and a reverse range read lists them newest first.
 
+Agents (issue 13, the A2A hub; ``agents/``)::
+
+    (root, "agents", agent_id)                          agent JSON       (a registered worker)
+    (root, "tenant_agents", tenant_id, agent_id)        tuple(pk)        (a tenant's workers)
+    (root, "a2a_tasks", task_id)                        task JSON        (a hub task's state)
+    (root, "tenant_a2a_tasks", tenant_id, task_id)      tuple(pk)        (a tenant's tasks)
+    (root, "a2a_task_log", task_id, seq)                event JSON       (history, artifacts)
+    (root, "a2a_queue", tenant_id, skill_id, task_id)   b""              (submitted, oldest first)
+    (root, "a2a_leases", tenant_id, expires_ms, task_id) b""             (claimed, by expiry)
+    (root, "a2a_signal", tenant_id, skill_id)           int64 LE         (watched, per enqueue)
+
+Task ids are UUIDv7, so a queue's first key is its oldest task without a
+versionstamp or a counter; ``a2a_signal`` is the one key a claimer watches
+per skill (an atomic add: enqueuers never conflict on it).
+
 The guide's slash paths are its logical schema; they are kept apart here as
 separate spaces so that a prefix scan of one space never walks into another
 (``users/{id}`` and ``users/by_email/...`` share a prefix in the guide).
@@ -130,6 +145,15 @@ SPACES = (
     "user_api_keys",
     "api_key_used",
     "tenant_roles",
+    # agents (issue 13)
+    "agents",
+    "tenant_agents",
+    "a2a_tasks",
+    "tenant_a2a_tasks",
+    "a2a_task_log",
+    "a2a_queue",
+    "a2a_leases",
+    "a2a_signal",
     # avatars (issue 9)
     "avatars",
 )
@@ -167,6 +191,15 @@ class Keyspace:
         self.user_api_keys = self.root["user_api_keys"]
         self.api_key_used = self.root["api_key_used"]
         self.tenant_roles = self.root["tenant_roles"]
+        # agents (issue 13)
+        self.agents = self.root["agents"]
+        self.tenant_agents = self.root["tenant_agents"]
+        self.a2a_tasks = self.root["a2a_tasks"]
+        self.tenant_a2a_tasks = self.root["tenant_a2a_tasks"]
+        self.a2a_task_log = self.root["a2a_task_log"]
+        self.a2a_queue = self.root["a2a_queue"]
+        self.a2a_leases = self.root["a2a_leases"]
+        self.a2a_signal = self.root["a2a_signal"]
         # avatars (issue 9)
         self.avatars = self.root["avatars"]
 
@@ -251,6 +284,25 @@ class Keyspace:
 
     def tenant_role(self, tenant_id: uuid.UUID, role: str, user_id: uuid.UUID) -> bytes:
         return self.tenant_roles.pack((tenant_id, role, user_id))
+
+    # -- agents (issue 13) ----------------------------------------------------------
+    def agent(self, agent_id: uuid.UUID) -> bytes:
+        return self.agents.pack((agent_id,))
+
+    def a2a_task(self, task_id: uuid.UUID) -> bytes:
+        return self.a2a_tasks.pack((task_id,))
+
+    def a2a_task_event(self, task_id: uuid.UUID, seq: int) -> bytes:
+        return self.a2a_task_log.pack((task_id, seq))
+
+    def a2a_queued(self, tenant_id: uuid.UUID, skill_id: str, task_id: uuid.UUID) -> bytes:
+        return self.a2a_queue.pack((tenant_id, skill_id, task_id))
+
+    def a2a_lease(self, tenant_id: uuid.UUID, expires_ms: int, task_id: uuid.UUID) -> bytes:
+        return self.a2a_leases.pack((tenant_id, expires_ms, task_id))
+
+    def a2a_skill_signal(self, tenant_id: uuid.UUID, skill_id: str) -> bytes:
+        return self.a2a_signal.pack((tenant_id, skill_id))
 
     # -- avatars (issue 9) -------------------------------------------------------------
     def avatar(self, user_id: uuid.UUID) -> bytes:

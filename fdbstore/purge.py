@@ -71,3 +71,19 @@ def _judge(space: Subspace, expired: Expired, row: KeyValue) -> bool:
         return expired(space.unpack(row.key), row.value)
     except (ValueError, TypeError, IndexError):
         return False
+
+
+# -- purges higher apps add to ``purge_expired`` ---------------------------------------
+# ``accounts``' purge_expired command cannot import the apps above it; they register
+# a purge here from their ``AppConfig.ready``: name -> (label, fn(dry_run, size)).
+Purge = Callable[..., PurgeCount]
+_registered: dict[str, tuple[str, Purge]] = {}
+
+
+def register_purge(name: str, label: str, purge: Purge) -> None:
+    """Add ``purge(dry_run=..., size=...)`` to ``purge_expired`` under ``name``."""
+    _registered[name] = (label, purge)
+
+
+def registered_purges() -> dict[str, tuple[str, Purge]]:
+    return dict(_registered)

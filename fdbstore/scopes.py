@@ -34,6 +34,17 @@ and, for an organisation (issue 10)::
     user_api_keys:          (U, T, K)         each member's keys in T
     api_key_used:           (D)               each key's last use
 
+and, for the agents hub (issue 13)::
+
+    tenant_agents:    (T, A, ...)         its worker agents A
+    agents:           (A)                 each agent's record
+    tenant_a2a_tasks: (T, K, ...)         its hub tasks K
+    a2a_tasks:        (K)                 each task's record
+    a2a_task_log:     (K, seq)            each task's messages, artifacts, status events
+    a2a_queue:        (T, skill, K)       its submitted tasks, per skill
+    a2a_leases:       (T, ms, K)          its leased tasks, by expiry
+    a2a_signal:       (T, skill)          its per-skill wake-up counters
+
 Members and sessions are found through the tenant's own index entries
 (``tenant_users``, ``tenant_sessions``), so a record whose index entry is
 missing is not dumped: run ``fdbstore_check`` first. A member's email entry
@@ -132,6 +143,8 @@ class TenantScope:
             "avatars": lambda: _fetch(db, [ks.avatar(u) for u in members]),
             "blob_chunks": lambda: self._avatar_chunks(db, ks, members),
             **self._organization(db, ks, members),
+            # agents (issue 13)
+            **self._hub_readers(db, ks),
         }
         if _tenant_spaces:
             sessions = _distinct(self._own(db, ks.tenant_sessions))
@@ -158,14 +171,10 @@ class TenantScope:
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_api_keys":
             return len(relative) >= 4 and relative[2] == tenant
-        return space in (
-            "users",
-            "users_by_email",
-            "sessions",
-            "avatars",
-            "blob_chunks",
-            *_REFERENCED,
-        )
+        if space in _HUB_BY_TENANT:  # agents (issue 13)
+            return len(relative) >= 3 and relative[1] == tenant
+        members = ("users", "users_by_email", "sessions", "avatars", "blob_chunks")
+        return space in (*members, *_REFERENCED, *_HUB_BY_ID)
 
     def occupied(self, db: Database) -> list[str]:
         """The tenant's own parts already present: its record, members, sessions."""
@@ -206,6 +215,27 @@ class TenantScope:
         for row in _prefix(db, space.subspace((self.tenant,))):
             yield space.unpack(row.key)[1]
 
+    def _hub_readers(
+        self, db: Database, ks: Keyspace
+    ) -> dict[str, Callable[[], Iterator[KeyValue]]]:
+        """The agents hub's spaces: by tenant prefix, or by the ids its indexes list."""
+        readers: dict[str, Callable[[], Iterator[KeyValue]]] = {
+            name: lambda name=name: _prefix(db, ks.space(name).subspace((self.tenant,)))
+            for name in _HUB_BY_TENANT
+        }
+        readers["agents"] = lambda: _fetch(
+            db, [ks.agent(a) for a in _distinct(self._own(db, ks.tenant_agents))]
+        )
+        readers["a2a_tasks"] = lambda: _fetch(
+            db, [ks.a2a_task(t) for t in _distinct(self._own(db, ks.tenant_a2a_tasks))]
+        )
+        readers["a2a_task_log"] = lambda: (
+            row
+            for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
+            for row in _prefix(db, ks.a2a_task_log.subspace((task,)))
+        )
+        return readers
+
     def _sessions(self, db: Database, ks: Keyspace) -> Iterator[KeyValue]:
         ids = _distinct(self._own(db, ks.tenant_sessions))
         yield from _fetch(db, [ks.session(s) for s in ids])
@@ -230,6 +260,11 @@ class TenantScope:
         for row in _prefix(db, ks.users_by_email):
             if row.value in wanted:
                 yield row
+
+
+# agents (issue 13): spaces keyed by tenant first, and spaces keyed by an agent or task id.
+_HUB_BY_TENANT = ("tenant_agents", "tenant_a2a_tasks", "a2a_queue", "a2a_leases", "a2a_signal")
+_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log")
 
 
 _REFERENCED = (

@@ -309,7 +309,7 @@ class FileTreeOpView(FilesView):
         "a directory is never replaced (409).",
         parameters=[_SID],
         request=FileTreeOpSerializer,
-        responses={200: EntryEnvelope, **errors(400, 401, 404, 409, 503)},
+        responses={200: EntryEnvelope, **errors(400, 401, 404, 409, 413, 415, 503)},
     )
 )
 class FileMoveView(FileTreeOpView):
@@ -324,7 +324,11 @@ class FileMoveView(FileTreeOpView):
         "`is_a_directory`), creating missing parents; `overwrite` replaces a file there.",
         parameters=[_SID],
         request=FileTreeOpSerializer,
-        responses={200: EntryEnvelope, 201: EntryEnvelope, **errors(400, 401, 404, 409, 413, 503)},
+        responses={
+            200: EntryEnvelope,
+            201: EntryEnvelope,
+            **errors(400, 401, 404, 409, 413, 415, 503),
+        },
     )
 )
 class FileCopyView(FileTreeOpView):

@@ -19,6 +19,7 @@ stays queued for ``purge_expired``.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ from fdbstore.transaction import Transaction
 
 DeletedHook = Callable[[Transaction, Any], None]
 FinishHook = Callable[[list[uuid.UUID] | None], None]
+
+logger = logging.getLogger(__name__)
 
 _deleted: list[DeletedHook] = []
 _finish: list[FinishHook] = []
@@ -54,10 +57,16 @@ def session_deleted(tr: Transaction, session: Any) -> None:
 
 
 def sessions_deleted_committed(session_ids: Iterable[uuid.UUID] | None = None) -> None:
-    """Run every ``after_sessions_deleted`` callback; ``None``: finish all queued work."""
+    """Run every ``after_sessions_deleted`` callback; ``None``: finish all queued work.
+
+    The deletion has committed: a callback that fails is logged, not raised (its
+    work stays queued for ``purge_expired``), so the delete still answers 204."""
     ids = None if session_ids is None else list(session_ids)
     for callback in list(_finish):
-        callback(ids)
+        try:
+            callback(ids)
+        except Exception:
+            logger.exception("cleanup after a session deletion failed; purge_expired retries it")
 
 
 @contextmanager

@@ -42,6 +42,7 @@ from fdbstore.filelock import LockTimeout, WriterLock
 from fdbstore.groupcommit import GroupCommitter, Pending
 from fdbstore.mutations import apply_add
 from fdbstore.transaction import KeyValue
+from fdbstore.watches import WatchHub
 
 # Builds KeyValue rows entirely in C: the namedtuple's own __new__ is a Python call per row.
 _key_value = functools.partial(tuple.__new__, KeyValue)
@@ -129,7 +130,13 @@ class EmbeddedDatabase(Database):
     def create_transaction(self) -> EmbeddedTransaction:
         return EmbeddedTransaction(self)
 
+    def create_watch_hub(self) -> WatchHub:
+        from fdbstore.backends.embedded_watch import EmbeddedWatchHub
+
+        return EmbeddedWatchHub(self)
+
     def close(self) -> None:
+        self.close_watches()
         pool, self._pool = self._pool, []
         for conn in pool:
             conn.close()
@@ -303,6 +310,7 @@ class EmbeddedTransaction(BufferedTransaction):
         read_version = self._read_version() if reads else None
         self._storage_release()
         self._db._committer.commit((read_version, mutations, reads, writes))
+        self._db.notify_watches(writes)
 
     def _storage_release(self) -> None:
         conn, self._conn = self._conn, None

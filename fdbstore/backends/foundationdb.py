@@ -15,6 +15,7 @@ from typing import Any
 from fdbstore import errors
 from fdbstore.database import Database
 from fdbstore.transaction import KeyValue, ReadOperations, Transaction
+from fdbstore.watches import KeyWatch, WatchHub
 
 INSTALL_HINT = (
     "install the FoundationDB client library (the foundationdb-clients 7.3 package from "
@@ -71,6 +72,39 @@ class FoundationDBDatabase(Database):
 
     def create_transaction(self) -> FoundationDBTransaction:
         return FoundationDBTransaction(self._fdb, self._db.create_transaction())
+
+    def create_watch_hub(self) -> WatchHub:
+        return FoundationDBWatchHub(self._fdb, self._db)
+
+
+class FoundationDBWatchHub(WatchHub):
+    """One ``tr.watch(key)`` per armed key, committed so that it is live."""
+
+    def __init__(self, fdb: Any, db: Any) -> None:
+        super().__init__()
+        self._fdb = fdb
+        self._db = db
+
+    def arm(self, shared: KeyWatch) -> None:
+        tr = self._db.create_transaction()
+        while True:
+            try:
+                future = tr.watch(shared.key)
+                tr.commit().wait()
+                break
+            except self._fdb.FDBError as exc:
+                try:
+                    tr.on_error(exc).wait()
+                except self._fdb.FDBError as final:
+                    raise _converted(final) from None
+        shared.handle = future
+        # Fires on a change, on an error (too many watches: 1032) and on
+        # cancel; a wake without a change is safe, waiters re-read.
+        future.on_ready(lambda _f: self._fire(shared))
+
+    def disarm(self, shared: KeyWatch) -> None:
+        if shared.handle is not None:
+            shared.handle.cancel()
 
 
 def _wrap(fdb: Any, call: Any) -> Any:

@@ -90,6 +90,7 @@ class MemoryDatabase(Database):
             self._log.append((self._version, now, writes))
             while self._log and now - self._log[0][1] > _HISTORY_S:
                 self._log.popleft()
+        self.notify_watches(writes)
 
     def _apply(self, mutation: Mutation) -> None:
         op = mutation[0]

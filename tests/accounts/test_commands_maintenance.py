@@ -71,6 +71,7 @@ def test_purge_expired_clears_exactly_what_is_past(planted):
         "throttle counters: cleared 3 of 6",
         "dead blobs:        cleared 0 of 0",
         "invitations:       cleared 0 of 0",
+        "hub tasks:         cleared 0 of 0",  # agents (issue 13)
     ]
     assert _present(expired) == [False] * len(expired)
     assert _present(live) == [True] * len(live)
@@ -86,6 +87,7 @@ def test_purge_expired_dry_run_counts_and_clears_nothing(planted):
         "throttleCounters": {"scanned": 6, "purged": 3},
         "blobs": {"scanned": 0, "purged": 0},
         "invitations": {"scanned": 0, "purged": 0},
+        "a2aTasks": {"scanned": 0, "purged": 0},  # agents (issue 13)
     }
     assert all(_present(expired + live))
 

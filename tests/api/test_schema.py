@@ -45,6 +45,12 @@ ENDPOINTS = {
     ("/api/v5/tenants/{tenantId}/api-keys", "post"): {"201", "400", "403", "404"},
     ("/api/v5/tenants/{tenantId}/api-keys/{keyId}", "delete"): {"204", "404"},
     ("/api/v5/invitations/accept", "post"): {"200", "400", "401", "404", "409"},
+    # agents (issue 13)
+    ("/api/v5/agents", "post"): {"201", "400", "401", "409", "413", "415", "503"},
+    ("/api/v5/agents", "get"): {"200", "401", "503"},
+    ("/api/v5/agents/{agentId}", "delete"): {"204", "401", "404", "503"},
+    ("/api/v5/agents/{agentId}/claim", "post"): {"200", "204", "400", "401", "404", "503"},
+    ("/api/v5/a2a/tasks/{taskId}/updates", "post"): {"200", "400", "401", "404", "409", "503"},
 }
 
 

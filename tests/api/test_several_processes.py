@@ -7,8 +7,10 @@ refused at once by the other, and a session created on one is listed by the othe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -61,6 +63,7 @@ def servers(tmp_path_factory) -> Iterator[list[str]]:
             env={**env, "WEB_CONCURRENCY": "1", "HOST": "127.0.0.1", "PORT": str(port)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: teardown reaches its worker
         )
         for port in ports
     ]
@@ -82,6 +85,10 @@ def servers(tmp_path_factory) -> Iterator[list[str]]:
         for proc in procs:
             proc.terminate()
         for proc in procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=20)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # whatever did not stop in time
             proc.wait(timeout=10)
 
 

@@ -7,7 +7,10 @@ request line with its fields), and stops on SIGTERM.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import time
 import urllib.error
@@ -64,6 +67,7 @@ def server(tmp_path):
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: teardown reaches every worker
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -76,6 +80,9 @@ def server(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+        # A worker still stopping (or orphaned by a killed master) goes with its group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def wait_until_up(process: subprocess.Popen, base: str, log_path: Path) -> None:
@@ -155,9 +162,6 @@ def wait_for(condition, timeout_s: float = 30) -> bool:
 
 
 def test_sighup_replaces_the_workers_and_a_killed_worker_is_replaced(server):
-    import os
-    import signal
-
     base, process, log_path = server
     first = spawned_pids(log_path)
     assert len(first) == 2

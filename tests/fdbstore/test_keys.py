@@ -133,6 +133,15 @@ def test_every_builder_lands_in_its_own_space_only():
         "user_api_keys": KS.user_api_key(USER, TENANT, SESSION),
         "api_key_used": KS.api_key_last_used("ab"),
         "tenant_roles": KS.tenant_role(TENANT, "owner", USER),
+        # agents (issue 13)
+        "agents": KS.agent(USER),
+        "tenant_agents": KS.tenant_agents.pack((TENANT, USER)),
+        "a2a_tasks": KS.a2a_task(SESSION),
+        "tenant_a2a_tasks": KS.tenant_a2a_tasks.pack((TENANT, SESSION)),
+        "a2a_task_log": KS.a2a_task_event(SESSION, 1),
+        "a2a_queue": KS.a2a_queued(TENANT, "s", SESSION),
+        "a2a_leases": KS.a2a_lease(TENANT, 1, SESSION),
+        "a2a_signal": KS.a2a_skill_signal(TENANT, "s"),
         # avatars (issue 9)
         "avatars": KS.avatar(USER),
     }

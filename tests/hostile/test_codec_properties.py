@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 
 from accounts.records import User
 from accounts.repositories import users
+from agents.records import Agent, HubTask
+from agents.repositories import agents
+from agents.repositories import tasks as hub_tasks
 from fdbstore.codec import VERSION_FIELD, CodecError
 from fdbstore.registry import repositories
 from sessions_api.records import Session
@@ -123,6 +126,39 @@ RECORDS = {
             workspace_path=st.none() | utf8_text,
             created_at=aware,
             updated_at=aware,
+        ),
+    ),
+    # agents (issue 13)
+    "agents.Agent": (
+        agents,
+        st.builds(
+            Agent,
+            id=uuid7s,
+            tenant_id=st.uuids(),
+            name=utf8_text,
+            skills=st.lists(
+                st.fixed_dictionaries({"id": utf8_text, "name": utf8_text}), max_size=3
+            ),
+            created_at=aware,
+        ),
+    ),
+    "agents.HubTask": (
+        hub_tasks,
+        st.builds(
+            HubTask,
+            id=uuid7s,
+            tenant_id=st.uuids(),
+            skill_id=utf8_text,
+            context_id=utf8_text,
+            state=st.sampled_from(["TASK_STATE_SUBMITTED", "TASK_STATE_WORKING"]),
+            status_message=st.none() | st.fixed_dictionaries({"parts": st.just([])}),
+            status_at=aware,
+            seq=st.integers(0, 10_000),
+            lease_id=st.none() | utf8_text,
+            lease_expires_at=st.none() | aware,
+            agent_id=st.none() | st.uuids(),
+            expiries=st.integers(0, 100),
+            created_at=aware,
         ),
     ),
 }

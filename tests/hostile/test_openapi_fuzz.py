@@ -18,7 +18,10 @@ Two choices, each because the schema cannot say it:
   Schema; nor can the list's ``cursor``, an opaque token that only a page's
   ``meta.nextCursor`` makes (a random string is schema-valid, and a 400); nor
   the files API's path rules (no ``..``, no empty segment, ...) and its cursor;
-  nor an API key's ``expiresAt``, which must lie in the future.
+  nor an API key's ``expiresAt``, which must lie in the future; nor that a
+  session's name is trimmed (Python's ``str.strip``, which also strips the
+  separators U+001C..U+001F that JSON Schema's ``\\s`` does not know) and a
+  name left blank is a 400.
   The same for the self-service password change (the validators again) and
   ``PATCH /auth/me`` (an ``email`` needs ``currentPassword``: OpenAPI 3.0 has
   no ``dependentRequired``), and the avatar upload (no schema says "a
@@ -70,6 +73,7 @@ def load_schema(*, with_security_parameters: bool):
                 for operation_id in (
                     "auth_register_create",
                     "sessions_list",
+                    "sessions_create",  # a name of only whitespace is blank once trimmed
                     # workspace files (issue 11): path rules and cursors
                     "files_list",
                     "files_get",

@@ -55,3 +55,16 @@ def test_registering_twice_is_harmless():
         hooks.on_session_deleted(callback)
         hooks.on_session_deleted(callback)
         assert hooks._deleted == [callback]
+
+
+def test_a_failing_cleanup_does_not_undo_or_fail_the_delete(api, caplog):
+    def broken(ids):
+        raise RuntimeError("store hiccup")
+
+    auth = bearer(token_of(register(api)))
+    sid = api.post(SESSIONS, {"name": "s"}, format="json", **auth).json()["data"]["id"]
+    with hooks.no_hooks():
+        hooks.after_sessions_deleted(broken)
+        assert api.delete(f"{SESSIONS}/{sid}", **auth).status_code == 204
+    assert api.get(f"{SESSIONS}/{sid}", **auth).status_code == 404
+    assert "purge_expired retries it" in caplog.text

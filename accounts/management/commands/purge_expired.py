@@ -10,7 +10,7 @@ from config.commands import OperatorCommand, bounded_int
 from fdbstore import scan
 from fdbstore.blobs import blobs_purge
 from fdbstore.connection import get_database
-from fdbstore.purge import PurgeCount
+from fdbstore.purge import PurgeCount, registered_purges
 from sessions_api.hooks import sessions_deleted_committed
 from tenancy.invitations import invitations_purge
 
@@ -46,6 +46,9 @@ class Command(OperatorCommand):
             "blobs": blobs_purge(get_database(), dry_run=dry_run, size=batch_size),
             "invitations": invitations_purge(dry_run=dry_run, batch_size=batch_size),
         }
+        extra = registered_purges()  # higher apps' purges (agents: finished hub tasks)
+        for name, (_, purge) in extra.items():
+            counts[name] = purge(dry_run=dry_run, size=batch_size)
         if not dry_run:  # finish what session deletions queued (their files)
             sessions_deleted_committed()
         verb = "would clear" if dry_run else "cleared"
@@ -55,6 +58,7 @@ class Command(OperatorCommand):
             "throttleCounters": "throttle counters",
             "blobs": "dead blobs",
             "invitations": "invitations",
+            **{name: label for name, (label, _) in extra.items()},
         }
         self.emit(
             {"dryRun": dry_run, **{name: _json(count) for name, count in counts.items()}},

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AgentsConfig(AppConfig):
+    name = "agents"
+    verbose_name = "Agents (the A2A hub)"
+
+    def ready(self) -> None:
+        from agents.purge import tasks_purge
+        from agents.repositories import agents, tasks
+        from fdbstore.purge import register_purge
+        from fdbstore.registry import register
+
+        register("agents.agents", agents)
+        register("agents.tasks", tasks)
+        register_purge("a2aTasks", "hub tasks", tasks_purge)
