@@ -32,7 +32,7 @@ from google.protobuf import json_format
 from agents import errors, services
 from agents.card import agent_card
 from agents.conf import agents_setting
-from agents.protocol import as_task, encoded_size
+from agents.protocol import as_task, user_message
 from agents.records import INPUT_REQUIRED, TERMINAL, HubTask
 from agents.repositories import log_read
 from agents.selectors import task_get, task_in_tenant, tenant_skills
@@ -79,12 +79,13 @@ class HubRequestHandler(RequestHandler):
     async def _submit(
         self, params: a2a_pb2.SendMessageRequest, context: ServerCallContext
     ) -> HubTask:
-        message = json_format.MessageToDict(params.message)
-        limit = agents_setting("MAX_MESSAGE_BYTES")
-        if encoded_size(message) > limit:
-            raise InvalidParamsError(message=f"The message is larger than {limit} bytes.")
-        if not params.message.parts:
-            raise InvalidParamsError(message="The message has no parts.")
+        try:
+            message = user_message(
+                json_format.MessageToDict(params.message),
+                limit=agents_setting("MAX_MESSAGE_BYTES"),
+            )
+        except (errors.TooLarge, errors.InvalidParts) as exc:
+            raise InvalidParamsError(message=str(exc.message)) from None
         tenant = tenant_of(context)
         try:
             if params.message.task_id:
@@ -115,7 +116,7 @@ class HubRequestHandler(RequestHandler):
     ) -> a2a_pb2.Task:
         task = await self._submit(params, context)
         if not params.configuration.return_immediately:
-            await _wait_for_end(task, agents_setting("BLOCKING_SEND_SECONDS"))
+            await wait_for_end(task, agents_setting("BLOCKING_SEND_SECONDS"))
         _, view = await asyncio.to_thread(task_get, tenant_id=task.tenant_id, task_id=task.id)
         return apply_history_length(as_task(view), params.configuration)
 
@@ -186,7 +187,7 @@ def _read(tenant: uuid.UUID, task_id: uuid.UUID, after: int) -> tuple[HubTask, l
     return get_database().transact(read)
 
 
-async def _wait_for_end(task: HubTask, seconds: float) -> None:
+async def wait_for_end(task: HubTask, seconds: float) -> None:
     """Until the task is terminal or interrupted, or ``seconds`` pass; holds no thread."""
     db, key = get_database(), keyspace().a2a_task(task.id)
     deadline = time.monotonic() + seconds

@@ -39,6 +39,12 @@ def checked(kind: type, value: Any, *, limit: int, what: str) -> dict[str, Any]:
     return json_format.MessageToDict(parsed)
 
 
+def user_message(value: Any, *, limit: int) -> dict[str, Any]:
+    """A client's message to the hub (A2A's face and MCP's ``tasks_submit``): at most
+    ``limit`` bytes, an SDK ``Message`` with parts, as that type writes itself back."""
+    return checked(a2a_pb2.Message, value, limit=limit, what="message")
+
+
 def agent_message(value: Any, task: HubTask, *, limit: int) -> dict[str, Any]:
     """A worker's message: role agent, tied to the task; a messageId is made if missing."""
     if isinstance(value, dict):
