@@ -116,7 +116,7 @@ class HubRequestHandler(RequestHandler):
     ) -> a2a_pb2.Task:
         task = await self._submit(params, context)
         if not params.configuration.return_immediately:
-            await wait_for_end(task, agents_setting("BLOCKING_SEND_SECONDS"))
+            await _wait_for_end(task, agents_setting("BLOCKING_SEND_SECONDS"))
         _, view = await asyncio.to_thread(task_get, tenant_id=task.tenant_id, task_id=task.id)
         return apply_history_length(as_task(view), params.configuration)
 
@@ -187,7 +187,7 @@ def _read(tenant: uuid.UUID, task_id: uuid.UUID, after: int) -> tuple[HubTask, l
     return get_database().transact(read)
 
 
-async def wait_for_end(task: HubTask, seconds: float) -> None:
+async def _wait_for_end(task: HubTask, seconds: float) -> None:
     """Until the task is terminal or interrupted, or ``seconds`` pass; holds no thread."""
     db, key = get_database(), keyspace().a2a_task(task.id)
     deadline = time.monotonic() + seconds

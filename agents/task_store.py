@@ -64,7 +64,7 @@ class FdbTaskStore(TaskStore):
         tenant = tenant_of(context)
         state = a2a_pb2.TaskState.Name(params.status) if params.status else None
         views, next_token = await asyncio.to_thread(
-            filtered_page, tenant, size, cursor, params.context_id or None, state
+            _filtered_page, tenant, size, cursor, params.context_id or None, state
         )
         response = a2a_pb2.ListTasksResponse(
             next_page_token=next_token or "", page_size=size, total_size=len(views)
@@ -73,7 +73,7 @@ class FdbTaskStore(TaskStore):
         return response
 
 
-def filtered_page(
+def _filtered_page(
     tenant: uuid.UUID, size: int, cursor: str | None, context_id: str | None, state: str | None
 ) -> tuple[list[dict], str | None]:
     """Up to ``size`` of the tenant's tasks, newest first, matching the filters; reads a
