@@ -325,3 +325,35 @@ def test_another_tenant_sees_no_task(mcp_server, alice, bob):
             return await call(client, "task_get", {"taskId": task_id})
 
     assert run(still_there()).structured_content["status"]["state"] == "TASK_STATE_SUBMITTED"
+
+
+def test_the_task_tools_work_over_stdio_on_the_same_hub(mcp_server):
+    """``manage.py mcp`` submits into the store the server's workers claim from."""
+    from mcp import Client
+
+    from tests.mcp_server.test_stdio import stdio_params
+
+    email = "mcp-tasks-stdio@example.com"
+    token = token_for(mcp_server.base_url, email)
+    worker = PlainWorker(mcp_server.base_url, token, ["stdio"])
+
+    async def submit():
+        async with Client(stdio_params(mcp_server, "--email", email)) as client:
+            made = await client.call_tool(
+                "tasks_submit", {"skillId": "stdio", "text": "via stdio", "returnImmediately": True}
+            )
+            listed = await client.call_tool("tasks_list", {})
+            return made, listed
+
+    try:
+        made, listed = run(submit())
+        assert not made.is_error, text_of(made)
+        task_id = made.structured_content["id"]
+        assert [t["id"] for t in listed.structured_content["tasks"]] == [task_id]
+        claimed = worker.claim(timeout=10)
+        assert claimed is not None and claimed["task"]["id"] == task_id
+    finally:
+        worker.close()
+    assert a2a(mcp_server, token, "GetTask", {"id": task_id})["status"]["state"] == (
+        "TASK_STATE_SUBMITTED"
+    )
