@@ -106,7 +106,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["config.api.envelope.EnvelopeRenderer"],
     "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],  # anything else: 415
     "EXCEPTION_HANDLER": "config.api.handlers.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.autoschema.AutoSchema",
     "DEFAULT_METADATA_CLASS": None,  # plain OPTIONS is 405; CORS preflight is answered earlier
     "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
     "UNAUTHENTICATED_USER": None,
@@ -150,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # CORS_ALLOWED_ORIGINS (read above); the guide's methods, headers and max age.
 CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
+CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # PATCH: /auth/me (issue 9)
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
 # MCP (mcp_server/): browser MCP clients send the protocol revision, and on 2026-07-28
 # the method and tool name of each request, as headers.

@@ -19,6 +19,8 @@ A tenant T is, exactly (space: keys)::
     users_by_email:   (email) -> (U)      each member's email index entry
     tenant_sessions:  (T, S, ...)         its sessions S
     sessions:         (S)                 each session's record
+    avatars:          (U)                 each member's avatar record (issue 9)
+    blob_chunks:      (B, n)              the chunks of each such avatar's blob B
 
 and, for an organisation (issue 10)::
 
@@ -59,8 +61,11 @@ whether a key of the space may belong to it.
 
 from __future__ import annotations
 
+import heapq
+import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from fdb import tuple as fdbtuple
@@ -135,6 +140,8 @@ class TenantScope:
             "user_tenants": lambda: _fetch(db, [ks.membership(u, self.tenant) for u in members]),
             "users": lambda: _fetch(db, [ks.user(u) for u in members]),
             "users_by_email": lambda: self._emails(db, ks, members),
+            "avatars": lambda: _fetch(db, [ks.avatar(u) for u in members]),
+            "blob_chunks": lambda: self._avatar_chunks(db, ks, members),
             **self._organization(db, ks, members),
             # agents (issue 13)
             **self._hub_readers(db, ks),
@@ -142,7 +149,9 @@ class TenantScope:
         if _tenant_spaces:
             sessions = _distinct(self._own(db, ks.tenant_sessions))
             for name, (reader, _accepts) in _tenant_spaces.items():
-                readers[name] = lambda r=reader: r(db, self.tenant, sessions)
+                registered = partial(reader, db, self.tenant, sessions)
+                own = readers.get(name)  # blob_chunks: avatars' here, files' registered
+                readers[name] = registered if own is None else partial(_merged, own, registered)
         for name in in_key_order(list(readers)):
             yield from readers[name]()
 
@@ -164,7 +173,8 @@ class TenantScope:
             return len(relative) >= 4 and relative[2] == tenant
         if space in _HUB_BY_TENANT:  # agents (issue 13)
             return len(relative) >= 3 and relative[1] == tenant
-        return space in ("users", "users_by_email", "sessions", *_REFERENCED, *_HUB_BY_ID)
+        members = ("users", "users_by_email", "sessions", "avatars", "blob_chunks")
+        return space in (*members, *_REFERENCED, *_HUB_BY_ID)
 
     def occupied(self, db: Database) -> list[str]:
         """The tenant's own parts already present: its record, members, sessions."""
@@ -230,6 +240,19 @@ class TenantScope:
         ids = _distinct(self._own(db, ks.tenant_sessions))
         yield from _fetch(db, [ks.session(s) for s in ids])
 
+    def _avatar_chunks(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
+        """The chunks of the members' avatar blobs, in key order (blob ids sorted).
+
+        The blob id is the avatar record's ``blob_id`` (accounts' ``Avatar``)."""
+        blob_ids = []
+        for row in _fetch(db, [ks.avatar(u) for u in members]):
+            try:
+                blob_ids.append(uuid.UUID(json.loads(row.value)["blob_id"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # an undecodable record: fdbstore_check reports it
+        for blob_id in sorted(blob_ids, key=lambda b: ks.blob_chunks.pack((b,))):
+            yield from _prefix(db, ks.blob_chunks.subspace((blob_id,)))
+
     def _emails(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
         if not members:
             return
@@ -257,6 +280,11 @@ def _pointing(db: Database, space: Any, wanted: set[bytes]) -> Iterator[KeyValue
     """The entries of ``space`` whose value is one of ``wanted`` (bounded batches)."""
     if wanted:
         yield from (row for row in _prefix(db, space) if row.value in wanted)
+
+
+def _merged(*readers: Callable[[], Iterator[KeyValue]]) -> Iterator[KeyValue]:
+    """The pairs of several readers of one space, in key order (each is in key order)."""
+    return heapq.merge(*(reader() for reader in readers), key=lambda row: row.key)
 
 
 def _prefix(db: Database, space: Any) -> Iterator[KeyValue]:
