@@ -116,6 +116,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN_RATE", "10/min"),
         "register": env_str("THROTTLE_REGISTER_RATE", "5/min"),
+        # avatar uploads per user (issue 9; accounts/throttles.py)
+        "avatar": env_str("THROTTLE_AVATAR_RATE", "30/hour"),
     },
     "NUM_PROXIES": env_int("THROTTLE_NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
