@@ -29,7 +29,7 @@ from a2a.utils.errors import (
 from a2a.utils.task import apply_history_length
 from google.protobuf import json_format
 
-from agents import errors, services
+from agents import errors, files, services
 from agents.card import agent_card
 from agents.conf import agents_setting
 from agents.protocol import as_task, encoded_size
@@ -81,10 +81,13 @@ class HubRequestHandler(RequestHandler):
     ) -> HubTask:
         message = json_format.MessageToDict(params.message)
         limit = agents_setting("MAX_MESSAGE_BYTES")
-        if encoded_size(message) > limit:
+        if encoded_size(files.without_raw(message)) > limit:
             raise InvalidParamsError(message=f"The message is larger than {limit} bytes.")
         if not params.message.parts:
             raise InvalidParamsError(message="The message has no parts.")
+        file_limit = agents_setting("MAX_FILE_BYTES")
+        if sum(len(part.raw) for part in params.message.parts) > file_limit:
+            raise InvalidParamsError(message=f"The message's files exceed {file_limit} bytes.")
         tenant = tenant_of(context)
         try:
             if params.message.task_id:
@@ -107,6 +110,8 @@ class HubRequestHandler(RequestHandler):
             raise InvalidParamsError(message=exc.message, data={"knownSkills": exc.known}) from None
         except errors.TaskNotFound:
             raise TaskNotFoundError from None
+        except (errors.TooLarge, errors.InvalidParts) as exc:
+            raise InvalidParamsError(message=exc.message) from None
         except (errors.TaskFinal, errors.TaskNotContinuable) as exc:
             raise UnsupportedOperationError(message=str(exc.message)) from None
 
@@ -183,7 +188,8 @@ def _read(tenant: uuid.UUID, task_id: uuid.UUID, after: int) -> tuple[HubTask, l
         task = task_in_tenant(tr, tenant_id=tenant, task_id=task_id)
         return task, log_read(tr, task_id, after=after)
 
-    return get_database().transact(read)
+    task, events = get_database().transact(read)
+    return task, [(seq, files.inline(event)) for seq, event in events]
 
 
 async def _wait_for_end(task: HubTask, seconds: float) -> None:

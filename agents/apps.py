@@ -14,3 +14,7 @@ class AgentsConfig(AppConfig):
         register("agents.agents", agents)
         register("agents.tasks", tasks)
         register_purge("a2aTasks", "hub tasks", tasks_purge)
+
+        from agents import dump
+
+        dump.register()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from agents import files
 from agents import repositories as repo
 from agents.conf import agents_setting
 from agents.records import HubTask
@@ -35,7 +36,9 @@ def _tenant_gone(tr: Transaction, tenant_id: uuid.UUID, seen: dict[uuid.UUID, bo
 
 
 def task_delete(tr: Transaction, task: HubTask) -> None:
-    """The task and everything kept beside it."""
+    """The task and everything kept beside it; its file parts' blobs are retired
+    (``purge_expired``'s blob purge clears their chunks)."""
+    files.retire(tr, task.id)
     repo.log_clear(tr, task.id)
     repo.queue_remove(tr, task)
     lease = repo.lease_key(task)

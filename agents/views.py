@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser
+from rest_framework.utils import json
 from rest_framework.views import APIView
 
+from agents.conf import agents_setting
 from agents.selectors import agent_list
 from agents.serializers import (
     AgentInputSerializer,
@@ -21,6 +25,8 @@ from agents.serializers import (
 )
 from agents.services import agent_delete, agent_register, task_claim, task_update
 from config.api.envelope import EnvelopeResponse
+from config.api.errors import PayloadTooLarge
+from config.api.parsers import MalformedJSON
 from config.api.routers import HTTP_METHODS
 from config.api.schema import envelope, errors
 from sessions_api.serializers import iso_utc
@@ -93,6 +99,28 @@ class AgentViewSet(viewsets.ViewSet):
         return EnvelopeResponse(claim_data(*claimed))
 
 
+class UpdateParser(BaseParser):
+    """An update may carry file parts (base64): its body limit follows the hub's limits
+    (a message and an artifact, each with its files), not the API's 64 KiB; 413 above.
+    Not a DRF ``JSONParser`` subclass: DRF reads those bodies through ``request.body``,
+    which Django caps at ``DATA_UPLOAD_MAX_MEMORY_SIZE``; this one reads the stream."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        files = -(-agents_setting("MAX_FILE_BYTES") * 4 // 3)
+        limit = 2 * files + agents_setting("MAX_MESSAGE_BYTES")
+        limit += agents_setting("MAX_ARTIFACT_BYTES") + 16 * 1024
+        raw = stream.read(limit + 1)
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return json.loads(raw.decode(encoding), parse_constant=json.strict_constant)
+        except (ValueError, LookupError, RecursionError):
+            raise MalformedJSON() from None
+
+
 @extend_schema(
     summary="Report a claimed task's progress, message, artifact or end",
     parameters=[_TASK_ID],
@@ -104,6 +132,7 @@ class AgentViewSet(viewsets.ViewSet):
 )
 class TaskUpdateView(APIView):
     http_method_names = ["post"]
+    parser_classes = [UpdateParser]
 
     def post(self, request, taskId):
         body = UpdateSerializer(data=request.data)

@@ -92,6 +92,7 @@ Agents (issue 13, the A2A hub; ``agents/``)::
     (root, "a2a_queue", tenant_id, skill_id, task_id)   b""              (submitted, oldest first)
     (root, "a2a_leases", tenant_id, expires_ms, task_id) b""             (claimed, by expiry)
     (root, "a2a_signal", tenant_id, skill_id)           int64 LE         (watched, per enqueue)
+    (root, "a2a_task_blobs", task_id, blob_id)          tuple(size)      (a task's file parts)
 
 Task ids are UUIDv7, so a queue's first key is its oldest task without a
 versionstamp or a counter; ``a2a_signal`` is the one key a claimer watches
@@ -148,6 +149,8 @@ SPACES = (
     "a2a_queue",
     "a2a_leases",
     "a2a_signal",
+    # agents, file parts (issue 13 follow-up)
+    "a2a_task_blobs",
 )
 
 
@@ -192,6 +195,8 @@ class Keyspace:
         self.a2a_queue = self.root["a2a_queue"]
         self.a2a_leases = self.root["a2a_leases"]
         self.a2a_signal = self.root["a2a_signal"]
+        # agents, file parts (issue 13 follow-up)
+        self.a2a_task_blobs = self.root["a2a_task_blobs"]
 
     def space(self, name: str) -> Subspace:
         if name not in SPACES:
@@ -293,6 +298,10 @@ class Keyspace:
 
     def a2a_skill_signal(self, tenant_id: uuid.UUID, skill_id: str) -> bytes:
         return self.a2a_signal.pack((tenant_id, skill_id))
+
+    # -- agents, file parts (issue 13 follow-up) ----------------------------------------
+    def a2a_task_blob(self, task_id: uuid.UUID, blob_id: uuid.UUID) -> bytes:
+        return self.a2a_task_blobs.pack((task_id, blob_id))
 
 
 @lru_cache(maxsize=8)

@@ -42,6 +42,7 @@ and, for the agents hub (issue 13)::
     a2a_queue:        (T, skill, K)       its submitted tasks, per skill
     a2a_leases:       (T, ms, K)          its leased tasks, by expiry
     a2a_signal:       (T, skill)          its per-skill wake-up counters
+    a2a_task_blobs:   (K, blob)           each task's file parts (chunks: ``agents/dump.py``)
 
 Members and sessions are found through the tenant's own index entries
 (``tenant_users``, ``tenant_sessions``), so a record whose index entry is
@@ -59,6 +60,7 @@ whether a key of the space may belong to it.
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -81,12 +83,22 @@ DATA_SPACES = tuple(name for name in SPACES if name != "meta")
 
 TenantReader = Callable[[Database, uuid.UUID, list[Any]], Iterator[KeyValue]]
 TenantAccepts = Callable[[tuple[Any, ...], uuid.UUID], bool]
-_tenant_spaces: dict[str, tuple[TenantReader, TenantAccepts]] = {}
+# A space may have several readers (``blob_chunks``: the files' blobs and the hub's
+# file parts); their pairs are merged in key order, a key named twice dumped once.
+_tenant_spaces: dict[str, dict[TenantReader, TenantAccepts]] = {}
 
 
 def register_tenant_space(name: str, reader: TenantReader, accepts: TenantAccepts) -> None:
     """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring)."""
-    _tenant_spaces[name] = (reader, accepts)
+    _tenant_spaces.setdefault(name, {})[reader] = accepts
+
+
+def _merged(streams: list[Iterator[KeyValue]]) -> Iterator[KeyValue]:
+    last: bytes | None = None
+    for row in heapq.merge(*streams, key=lambda kv: kv.key):
+        if row.key != last:
+            last = row.key
+            yield row
 
 
 class StoreScope:
@@ -141,8 +153,10 @@ class TenantScope:
         }
         if _tenant_spaces:
             sessions = _distinct(self._own(db, ks.tenant_sessions))
-            for name, (reader, _accepts) in _tenant_spaces.items():
-                readers[name] = lambda r=reader: r(db, self.tenant, sessions)
+            for name, registered in _tenant_spaces.items():
+                readers[name] = lambda rs=list(registered): _merged(
+                    [r(db, self.tenant, sessions) for r in rs]
+                )
         for name in in_key_order(list(readers)):
             yield from readers[name]()
 
@@ -157,7 +171,7 @@ class TenantScope:
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
         if space in _tenant_spaces:
-            return _tenant_spaces[space][1](relative, tenant)
+            return any(ok(relative, tenant) for ok in _tenant_spaces[space].values())
         if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_api_keys":
@@ -224,6 +238,12 @@ class TenantScope:
             for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
             for row in _prefix(db, ks.a2a_task_log.subspace((task,)))
         )
+        # file parts (issue 13 follow-up): their chunks come from agents/dump.py
+        readers["a2a_task_blobs"] = lambda: (
+            row
+            for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
+            for row in _prefix(db, ks.a2a_task_blobs.subspace((task,)))
+        )
         return readers
 
     def _sessions(self, db: Database, ks: Keyspace) -> Iterator[KeyValue]:
@@ -241,7 +261,7 @@ class TenantScope:
 
 # agents (issue 13): spaces keyed by tenant first, and spaces keyed by an agent or task id.
 _HUB_BY_TENANT = ("tenant_agents", "tenant_a2a_tasks", "a2a_queue", "a2a_leases", "a2a_signal")
-_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log")
+_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log", "a2a_task_blobs")
 
 
 _REFERENCED = (

@@ -142,6 +142,7 @@ def test_every_builder_lands_in_its_own_space_only():
         "a2a_queue": KS.a2a_queued(TENANT, "s", SESSION),
         "a2a_leases": KS.a2a_lease(TENANT, 1, SESSION),
         "a2a_signal": KS.a2a_skill_signal(TENANT, "s"),
+        "a2a_task_blobs": KS.a2a_task_blob(SESSION, USER),
     }
     assert set(built) == set(SPACES)
     for owner, key in built.items():
