@@ -110,7 +110,7 @@ class HubRequestHandler(RequestHandler):
             raise InvalidParamsError(message=exc.message, data={"knownSkills": exc.known}) from None
         except errors.TaskNotFound:
             raise TaskNotFoundError from None
-        except (errors.TooLarge, errors.InvalidParts) as exc:
+        except (errors.TooLarge, errors.InvalidParts, errors.InvalidContext) as exc:
             raise InvalidParamsError(message=exc.message) from None
         except (errors.TaskFinal, errors.TaskNotContinuable) as exc:
             raise UnsupportedOperationError(message=str(exc.message)) from None

@@ -33,5 +33,11 @@ def task_blob_chunks(db: Database, tenant: uuid.UUID, sessions: list[Any]) -> It
         yield from _prefix(db, ks.blob_chunks.subspace((blob_id,)))
 
 
+def session_tasks(db: Database, tenant: uuid.UUID, sessions: list[Any]) -> Iterator[KeyValue]:
+    for session_id in sorted(sessions):
+        yield from _prefix(db, keyspace().a2a_session_tasks.subspace((session_id,)))
+
+
 def register() -> None:
     register_tenant_space("blob_chunks", task_blob_chunks, lambda relative, tenant: True)
+    register_tenant_space("a2a_session_tasks", session_tasks, lambda relative, tenant: True)

@@ -67,3 +67,10 @@ class TooLarge(PayloadTooLarge):
 
 class InvalidParts(ValidationFailed):
     default_code = "invalid_parts"
+
+
+class InvalidContext(ValidationFailed):
+    """A ``contextId`` shaped as a session id (UUIDv7) that names no session of the tenant."""
+
+    default_code = "invalid_context"
+    default_detail = "The contextId names no workspace session of this tenant."

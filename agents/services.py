@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from agents import files
+from agents import contexts, files
 from agents import repositories as repo
 from agents.conf import agents_setting
 from agents.errors import (
@@ -127,6 +127,7 @@ def task_submit(
         skills = tenant_skills(tr, tenant_id=tenant_id)
         if not skill_id or skill_id not in skills:
             raise UnknownSkill(skill_id, sorted(skills))
+        contexts.tie(tr, task)  # a session's id as contextId: its own tenant's only
         created = _log(tr, task, {"message": body})
         tasks.insert(tr, created)
         repo.queue_push(tr, created)

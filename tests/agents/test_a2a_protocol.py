@@ -16,6 +16,7 @@ import uuid
 import httpx
 import pytest
 
+from config.api.ids import uuid7
 from tests.agents.test_a2a_end_to_end import token_for
 from tests.agents.worker import PlainWorker
 from tests.support.server import Server
@@ -161,6 +162,14 @@ def test_a_file_part_is_stored_as_a_blob_and_shown_again(server, alice, worker):
     assert error(rpc(server, alice, "SendMessage", params))["code"] == -32602
     after = result(rpc(server, alice, "ListTasks", {"pageSize": 100}))
     assert len(after.get("tasks", [])) == len(before.get("tasks", []))
+
+
+def test_a_context_id_naming_no_session_of_the_tenant_is_32602(server, alice, worker):
+    message = {"messageId": uuid.uuid4().hex, "role": "ROLE_USER", "parts": [{"text": "x"}]}
+    message.update(metadata={"skillId": "echo"}, contextId=str(uuid7()))  # a session id's shape
+    params = {"message": message, "configuration": {"returnImmediately": True}}
+    failure = error(rpc(server, alice, "SendMessage", params))
+    assert failure["code"] == -32602 and "session" in failure["message"]
 
 
 def test_return_immediately_answers_the_submitted_task(server, alice, worker):
