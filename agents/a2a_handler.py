@@ -105,6 +105,7 @@ class HubRequestHandler(RequestHandler):
                 skill_id=skill_id,
                 message=message,
                 context_id=params.message.context_id or None,
+                submitted_by=context.state["principal"].user_id,
             )
         except errors.UnknownSkill as exc:
             raise InvalidParamsError(message=exc.message, data={"knownSkills": exc.known}) from None
@@ -152,9 +153,16 @@ class HubRequestHandler(RequestHandler):
     ) -> a2a_pb2.Task | None:
         tenant = tenant_of(context)
         try:
-            await asyncio.to_thread(services.task_cancel, tenant_id=tenant, task_id=params.id)
+            await asyncio.to_thread(
+                services.task_cancel,
+                tenant_id=tenant,
+                task_id=params.id,
+                principal=context.state["principal"],
+            )
         except errors.TaskNotFound:
             raise TaskNotFoundError from None
+        except errors.CancelDenied as exc:
+            raise TaskNotCancelableError(message=exc.message) from None
         except errors.TaskNotCancelable:
             raise TaskNotCancelableError from None
         return await self.task_store.get(params.id, context)

@@ -74,3 +74,11 @@ class InvalidContext(ValidationFailed):
 
     default_code = "invalid_context"
     default_detail = "The contextId names no workspace session of this tenant."
+
+
+class CancelDenied(ApiError):
+    """Only the task's submitter, or an admin or owner of the tenant, may cancel it."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "permission_denied"
+    default_detail = "Only the task's submitter, or an admin of the tenant, may cancel it."

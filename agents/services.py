@@ -21,6 +21,7 @@ from agents import contexts, files
 from agents import repositories as repo
 from agents.conf import agents_setting
 from agents.errors import (
+    CancelDenied,
     LeaseNotHeld,
     TaskFinal,
     TaskNotCancelable,
@@ -51,6 +52,7 @@ from config.api.ids import uuid7
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
 from fdbstore.watches import Watch, wait_any, wait_any_async
+from tenancy.permissions import Action, allows
 
 WORKER_STATES = {
     "working": WORKING,
@@ -97,6 +99,7 @@ def task_submit(
     message: dict[str, Any],
     context_id: str | None = None,
     task_id: uuid.UUID | None = None,
+    submitted_by: uuid.UUID | None = None,
 ) -> HubTask:
     """Create a submitted task for ``skill_id`` with the client's ``message`` (A2A JSON,
     already checked) and queue it; ``UnknownSkill`` if no worker of the tenant declares it."""
@@ -128,7 +131,10 @@ def task_submit(
         if not skill_id or skill_id not in skills:
             raise UnknownSkill(skill_id, sorted(skills))
         contexts.tie(tr, task)  # a session's id as contextId: its own tenant's only
-        created = _log(tr, task, {"message": body})
+        first: dict[str, Any] = {"message": body}
+        if submitted_by is not None:
+            first["submittedBy"] = str(submitted_by)  # who may cancel it (with admins)
+        created = _log(tr, task, first)
         tasks.insert(tr, created)
         repo.queue_push(tr, created)
         files.publish(tr, created.id, blobs)
@@ -174,6 +180,14 @@ def task_continue(*, tenant_id: uuid.UUID, task_id: str, message: dict[str, Any]
         return task
 
     return _transact_with(answer, blobs)
+
+
+def _may_cancel(tr: Transaction, task: HubTask, principal: Any) -> bool:
+    if allows(principal.role, Action.CANCEL_OTHERS_TASKS):
+        return True
+    first = repo.log_read(tr, task.id, limit=1)
+    by = first[0][1].get("submittedBy") if first else None
+    return by is not None and by == str(principal.user_id)
 
 
 def _last_message_id(tr: Transaction, task: HubTask) -> str | None:
@@ -411,10 +425,11 @@ def task_update(
     return _transact_with(update, blobs)
 
 
-def task_cancel(*, tenant_id: uuid.UUID, task_id: str) -> HubTask:
+def task_cancel(*, tenant_id: uuid.UUID, task_id: str, principal: Any = None) -> HubTask:
     """Cancel a task that is not terminal (submitted, leased or waiting for input);
     a terminal one, canceled included, is ``TaskNotCancelable``, unless this call's own
-    earlier attempt canceled it (a retry after a maybe-committed error)."""
+    earlier attempt canceled it (a retry after a maybe-committed error). With a
+    ``principal``: only the task's submitter, or an admin+ (``CANCEL_OTHERS_TASKS``)."""
     attempted = False
 
     def cancel(tr: Transaction) -> HubTask:
@@ -423,6 +438,8 @@ def task_cancel(*, tenant_id: uuid.UUID, task_id: str) -> HubTask:
         if task.state == CANCELED and attempted:
             return task
         attempted = True
+        if principal is not None and not _may_cancel(tr, task, principal):
+            raise CancelDenied()
         if task.terminal:
             raise TaskNotCancelable()
         repo.queue_remove(tr, task)

@@ -30,6 +30,8 @@ from config.api.parsers import MalformedJSON
 from config.api.routers import HTTP_METHODS
 from config.api.schema import envelope, errors
 from sessions_api.serializers import iso_utc
+from tenancy.errors import PermissionDenied
+from tenancy.permissions import may_manage_agents
 
 _AGENT_ID = OpenApiParameter("agentId", OpenApiTypes.UUID, OpenApiParameter.PATH)
 _TASK_ID = OpenApiParameter("taskId", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -40,7 +42,7 @@ AgentEnvelope = envelope("AgentResponse", AgentSerializer())
     create=extend_schema(
         summary="Register a worker agent",
         request=AgentInputSerializer,
-        responses={201: AgentEnvelope, **errors(400, 401, 409, 413, 415, 503)},
+        responses={201: AgentEnvelope, **errors(400, 401, 403, 409, 413, 415, 503)},
     ),
     list=extend_schema(
         summary="List the tenant's worker agents",
@@ -52,7 +54,7 @@ AgentEnvelope = envelope("AgentResponse", AgentSerializer())
     destroy=extend_schema(
         summary="Remove a worker agent",
         parameters=[_AGENT_ID],
-        responses={204: None, **errors(401, 404, 503)},
+        responses={204: None, **errors(401, 403, 404, 503)},
     ),
     claim=extend_schema(
         summary="Claim the oldest submitted task among the agent's skills (long-poll)",
@@ -72,6 +74,7 @@ class AgentViewSet(viewsets.ViewSet):
     lookup_value_regex = "[^/]+"
 
     def create(self, request):
+        require_manage_agents(request.user)
         body = AgentInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         agent = agent_register(tenant_id=request.user.tenant_id, **body.validated_data)
@@ -82,6 +85,7 @@ class AgentViewSet(viewsets.ViewSet):
         return EnvelopeResponse([agent_data(agent) for agent in agents])
 
     def destroy(self, request, agentId=None):
+        require_manage_agents(request.user)
         agent_delete(tenant_id=request.user.tenant_id, agent_id=agentId)
         return EnvelopeResponse(status=204)
 
@@ -97,6 +101,12 @@ class AgentViewSet(viewsets.ViewSet):
         if claimed is None:
             return EnvelopeResponse(status=204)
         return EnvelopeResponse(claim_data(*claimed))
+
+
+def require_manage_agents(principal) -> None:
+    """Admins, owners and API keys register and remove workers (tenancy/permissions.py)."""
+    if not may_manage_agents(principal.role, api_key=principal.api_key_id is not None):
+        raise PermissionDenied()
 
 
 class UpdateParser(BaseParser):
