@@ -106,7 +106,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["config.api.envelope.EnvelopeRenderer"],
     "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],  # anything else: 415
     "EXCEPTION_HANDLER": "config.api.handlers.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.autoschema.AutoSchema",
     "DEFAULT_METADATA_CLASS": None,  # plain OPTIONS is 405; CORS preflight is answered earlier
     "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
     "UNAUTHENTICATED_USER": None,

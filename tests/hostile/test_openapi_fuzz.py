@@ -18,10 +18,9 @@ Two choices, each because the schema cannot say it:
   Schema; nor can the list's ``cursor``, an opaque token that only a page's
   ``meta.nextCursor`` makes (a random string is schema-valid, and a 400); nor
   the files API's path rules (no ``..``, no empty segment, ...) and its cursor;
-  nor an API key's ``expiresAt``, which must lie in the future; nor that a
-  session's name is trimmed (Python's ``str.strip``, which also strips the
-  separators U+001C..U+001F that JSON Schema's ``\\s`` does not know) and a
-  name left blank is a 400.
+  nor an API key's ``expiresAt``, which must lie in the future. (A name of
+  only whitespace, blank once trimmed, the schema does say: ``pattern: \\S``,
+  from ``config/api/autoschema.py``.)
   Every other operation must accept every schema-valid request.
 
 With ``RELIABILITY_FIGURES=dir`` the request count per run, operation and
@@ -69,7 +68,6 @@ def load_schema(*, with_security_parameters: bool):
                 for operation_id in (
                     "auth_register_create",
                     "sessions_list",
-                    "sessions_create",  # a name of only whitespace is blank once trimmed
                     # workspace files (issue 11): path rules and cursors
                     "files_list",
                     "files_get",
