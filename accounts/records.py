@@ -9,10 +9,12 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class User:
-    """A registered user, stored at ``users/{id}`` (schema version 1).
+    """A registered user, stored at ``users/{id}`` (schema version 2).
 
     ``email`` is the normalised address (trimmed, case-folded): the one the
-    unique index holds and the one the API shows."""
+    unique index holds and the one the API shows. ``avatar_id`` is the blob id
+    of the user's avatar (``Avatar``), None without one; version 1 records had
+    no such field and read as None."""
 
     id: uuid.UUID
     email: str
@@ -22,10 +24,27 @@ class User:
     password_hash: str
     created_at: datetime
     updated_at: datetime
+    avatar_id: uuid.UUID | None = None
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class Avatar:
+    """A user's avatar, stored at ``avatars/{user_id}``: the re-encoded image's blob
+    (``fdbstore/blobs.py``) and what serving it needs. ``digest`` (SHA-256 of the
+    bytes, hex) is the ETag."""
+
+    user_id: uuid.UUID
+    blob_id: uuid.UUID
+    media_type: str
+    size: int
+    digest: str
+    width: int
+    height: int
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import uuid
 
 from fdb import tuple as fdbtuple
 
-from accounts.records import User
+from accounts.records import Avatar, User
 from fdbstore.codec import RecordCodec
 from fdbstore.database import Database
 from fdbstore.indexes import Index
@@ -16,16 +16,29 @@ from fdbstore.repository import Repository
 from fdbstore.transaction import ReadOperations, Transaction
 
 
+def _user_v1_to_v2(data: dict) -> dict:
+    return {**data, "avatar_id": None}  # version 2 added the avatar reference
+
+
 class UserRepository(Repository[User]):
     """``users/{id}`` with the unique ``users_by_email/{email}`` index."""
 
-    codec = RecordCodec(User, version=1)
+    codec = RecordCodec(User, version=2, upgrades={1: _user_v1_to_v2})
     indexes = [
         Index("by_email", lambda: keyspace().users_by_email, lambda u: (u.email,), unique=True)
     ]
 
 
 users = UserRepository(lambda: keyspace().users, lambda u: (u.id,))
+
+
+class AvatarRepository(Repository[Avatar]):
+    """``avatars/{user_id}``; the image itself is a blob (``fdbstore/blobs.py``)."""
+
+    codec = RecordCodec(Avatar, version=1)
+
+
+avatars = AvatarRepository(lambda: keyspace().avatars, lambda a: (a.user_id,))
 
 
 def token_revoke(tr: Transaction, *, jti: str, expires_at: int) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.avatars import avatar_url
 from config.api.fields import EmailField, TextField
 from config.api.strict import StrictInputSerializer
 from tenancy.records import ROLES, self_tenant_id
@@ -36,6 +38,12 @@ class UserSerializer(serializers.Serializer):
     lastName = serializers.CharField(source="user.last_name")
     role = serializers.ChoiceField(choices=list(ROLES), help_text="Role in the token's tenant.")
     company = serializers.CharField(source="user.company", allow_null=True)
+    avatarUrl = serializers.SerializerMethodField(method_name="avatar_url")
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def avatar_url(self, account) -> str | None:
+        """The avatar's path (null without one); it changes whenever the image does."""
+        return avatar_url(account.user)
 
 
 class AuthResultSerializer(serializers.Serializer):
@@ -63,3 +71,28 @@ class UserRecordSerializer(serializers.Serializer):
 
     def personal_tenant_id(self, user) -> str:
         return str(self_tenant_id(user.id))
+
+
+class ProfileUpdateSerializer(StrictInputSerializer):
+    """``PATCH /auth/me``: any of the profile fields, with registration's rules; ``email``
+    only with ``currentPassword``."""
+
+    firstName = TextField(source="first_name", max_length=150, required=False)
+    lastName = TextField(source="last_name", max_length=150, required=False)
+    company = TextField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    email = EmailField(required=False, help_text="A new email; needs currentPassword.")
+    currentPassword = TextField(
+        source="current_password", trim_whitespace=False, max_length=1024, required=False
+    )
+
+    def validate(self, attrs):
+        if "email" in attrs and "current_password" not in attrs:
+            raise serializers.ValidationError(
+                {"currentPassword": ["Required to change the email."]}
+            )
+        return attrs
+
+
+class PasswordChangeSerializer(StrictInputSerializer):
+    currentPassword = TextField(source="current_password", trim_whitespace=False, max_length=1024)
+    newPassword = TextField(source="new_password", trim_whitespace=False, max_length=1024)

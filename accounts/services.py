@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from accounts import passwords
+from accounts.avatars import avatar_clear
 from accounts.errors import EmailTaken, InvalidCredentials, UserNotFound
 from accounts.records import Account, AuthResult, Principal, User, normalize_email
 from accounts.repositories import (
+    avatars,
     revoked_tokens_purge,
     token_floors_purge,
     token_revoke,
@@ -27,6 +29,7 @@ from accounts.selectors import user_account_and_floor, user_find
 from accounts.tokens import ApiAccessToken
 from config.api import clock
 from config.api.ids import epoch_ms
+from fdbstore import blobs
 from fdbstore.connection import get_database
 from fdbstore.database import transactional
 from fdbstore.errors import UniqueViolation
@@ -236,7 +239,8 @@ def user_delete(*, email: str, batch_size: int = DELETE_BATCH) -> UserDeletion:
     kept, so the deleted user's tokens stay void; ``revocations_purge`` drops it
     once they have all expired. Sessions the user created in other tenants belong
     to those tenants and stay. A user who is the only owner of an organisation is
-    refused (``LastOwner``), before anything is deleted."""
+    refused (``LastOwner``), before anything is deleted. The avatar's record goes
+    with the user record, and its image's chunks right after (``accounts/avatars.py``)."""
     user = user_find(email=email)
     tenant_id = self_tenant_id(user.id)
     sessions = memberships = transactions = 0
@@ -250,6 +254,8 @@ def user_delete(*, email: str, batch_size: int = DELETE_BATCH) -> UserDeletion:
         )
         transactions += 1
         sessions, memberships = sessions + step.sessions, memberships + step.memberships
+        if step.avatar_blob is not None:
+            blobs.blob_delete(get_database(), step.avatar_blob)
         if step.done:
             sessions_deleted_committed()  # their files etc.: sessions_api/hooks.py
             return UserDeletion(user, tenant_id, sessions, memberships, transactions)
@@ -260,6 +266,7 @@ class _Step:
     sessions: int
     memberships: int
     done: bool
+    avatar_blob: uuid.UUID | None = None  # retired with the user: delete its chunks
 
 
 @transactional
@@ -285,9 +292,11 @@ def _user_delete_step(
     if not more:
         elsewhere, more = user_memberships_delete(tr, user_id=user_id, limit=limit)
         memberships += elsewhere
+    blob = None
     if not more:
+        blob = avatar_clear(tr, user=user, avatar=avatars.get(tr, user_id))
         users.delete(tr, user)
-    return _Step(sessions, memberships, done=not more)
+    return _Step(sessions, memberships, done=not more, avatar_blob=blob)
 
 
 # A floor voids tokens issued until it; they have all expired a token lifetime

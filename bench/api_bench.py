@@ -102,6 +102,8 @@ def scenarios(sizes: list[int]) -> list[Scenario]:
             duration_factor=3.0,
         ),
         Scenario("health", "GET /health", "GET", f"{API}/health", None, None, 1.0),
+        # Issue 9: a stored avatar, public, as an <img> fetches it (the versioned URL).
+        Scenario("avatar", "GET /users/{id}/avatar (WebP)", "GET", "{avatar_url}", None, None, 0.5),
     ]
     # The scaling scenarios all ask for the same page size, so they differ only
     # in how many sessions the tenant holds.
@@ -241,6 +243,8 @@ def build_requests(
     requests: dict[str, Request] = {}
     for scenario in all_scenarios:
         path = scenario.path
+        if path == "{avatar_url}":
+            path = manifest["users"]["avatar"]["avatar_url"]
         if "{session_id}" in path:
             path = path.format(session_id=manifest["users"][scenario.user]["session_ids"][0])
         body = dict(scenario.body) if scenario.body is not None else None

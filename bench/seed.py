@@ -108,7 +108,7 @@ def main() -> None:
                 ids.extend(str(s.id) for s in batch[: 5 - len(ids)])
         return ids
 
-    plan = {"list": args.list_size, "create": 0, "login": 0}
+    plan = {"list": args.list_size, "create": 0, "login": 0, "avatar": 0}
     plan.update({f"size_{size}": size for size in sizes})
     users: dict[str, dict] = {}
     for key, count in plan.items():
@@ -122,11 +122,29 @@ def main() -> None:
             tenant_id=str(principal.tenant_id),
             seconds=round(time.monotonic() - t0, 2),
         )
+        if key == "avatar":  # the avatar scenario's image (issue 9)
+            user["avatar_url"] = _avatar(principal.user_id)
         users[key] = user
         print(f"seeded {key}: {count} sessions in {user['seconds']} s", file=sys.stderr)
     summary = ", ".join(f"{k}={v['sessions']}" for k, v in users.items())
     elapsed = time.monotonic() - started
     print(json.dumps({"users": users, "summary": f"{summary} ({elapsed:.1f} s)"}))
+
+
+def _avatar(user_id) -> str:
+    """Give the user an avatar made from a photo-like 1600x1200 JPEG; return its URL."""
+    import io
+
+    from PIL import Image
+
+    from accounts.avatars import avatar_set, avatar_url
+
+    size = (1600, 1200)
+    noise = Image.effect_noise(size, 48).convert("RGB")
+    photo = Image.blend(noise, Image.linear_gradient("L").resize(size).convert("RGB"), 0.6)
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=85)
+    return avatar_url(avatar_set(user_id=user_id, data=out.getvalue(), declared="image/jpeg"))
 
 
 def _tenant_of(user_id):

@@ -116,6 +116,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN_RATE", "10/min"),
         "register": env_str("THROTTLE_REGISTER_RATE", "5/min"),
+        # avatar uploads per user (issue 9; accounts/throttles.py)
+        "avatar": env_str("THROTTLE_AVATAR_RATE", "30/hour"),
     },
     "NUM_PROXIES": env_int("THROTTLE_NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -150,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # CORS_ALLOWED_ORIGINS (read above); the guide's methods, headers and max age.
 CORS_ALLOW_ALL_ORIGINS = DEBUG
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE"]
+CORS_ALLOW_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # PATCH: /auth/me (issue 9)
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
 # MCP (mcp_server/): browser MCP clients send the protocol revision, and on 2026-07-28
 # the method and tool name of each request, as headers.

@@ -14,6 +14,7 @@ from config.api.health import HealthView
 # costs a Resolver404 and Django's "tried" lists (~25 µs on every sessions request).
 v5 = [
     path("auth/", include("accounts.urls")),
+    path("users/", include("accounts.user_urls")),  # avatars (issue 9)
     path("", include("sessions_api.urls")),
     path("", include("files.urls")),  # sessions/{id}/files..., usage (issue 11)
     path("", include("tenancy.urls")),  # issue 10: tenants/..., invitations/accept

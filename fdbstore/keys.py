@@ -30,6 +30,12 @@ default ``"coditect"``). Top-level spaces are short names, never reused::
                                                                    whose contents are being
                                                                    cleared
 
+    -- avatars (accounts/avatars.py, issue 9) --
+    (root, "avatars", user_id)                    avatar JSON      the user's avatar: blob id,
+                                                                   type, size, digest, time
+    (root, "users", user_id)                      ... "avatar_id"  the user record's reference
+    (root, "blob_chunks", avatar_blob_id, n)      bytes            the WebP, chunked (blobs.py)
+
 A blob is written chunk by chunk under a fresh ``blob_id`` (a new version),
 across as many transactions as it needs, with its ``blob_pending`` marker set
 by the first; the caller publishes it (clears the marker) in the one small
@@ -151,6 +157,8 @@ SPACES = (
     "a2a_queue",
     "a2a_leases",
     "a2a_signal",
+    # avatars (issue 9)
+    "avatars",
     # agents, file parts (issue 13 follow-up)
     "a2a_task_blobs",
     "a2a_session_tasks",
@@ -199,6 +207,8 @@ class Keyspace:
         self.a2a_queue = self.root["a2a_queue"]
         self.a2a_leases = self.root["a2a_leases"]
         self.a2a_signal = self.root["a2a_signal"]
+        # avatars (issue 9)
+        self.avatars = self.root["avatars"]
         # agents, file parts (issue 13 follow-up)
         self.a2a_task_blobs = self.root["a2a_task_blobs"]
         self.a2a_session_tasks = self.root["a2a_session_tasks"]
@@ -304,6 +314,10 @@ class Keyspace:
 
     def a2a_skill_signal(self, tenant_id: uuid.UUID, skill_id: str) -> bytes:
         return self.a2a_signal.pack((tenant_id, skill_id))
+
+    # -- avatars (issue 9) -------------------------------------------------------------
+    def avatar(self, user_id: uuid.UUID) -> bytes:
+        return self.avatars.pack((user_id,))
 
     # -- agents, file parts (issue 13 follow-up) ----------------------------------------
     def a2a_task_blob(self, task_id: uuid.UUID, blob_id: uuid.UUID) -> bytes:

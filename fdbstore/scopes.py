@@ -53,9 +53,12 @@ floors and throttle counters are not a tenant's data and are left out.
 
 Higher apps add the spaces they keep per tenant or per session with
 ``register_tenant_space(name, reader, accepts)`` (files: its entries, blobs,
-usage and trash): ``reader(db, tenant, session_ids)`` yields the space's pairs
-of that tenant in ascending key order, ``accepts(relative, tenant)`` says
-whether a key of the space may belong to it.
+usage and trash; accounts: its members' avatar records and their blobs):
+``reader(db, tenant, session_ids)`` yields the space's pairs of that tenant in
+ascending key order, ``accepts(relative, tenant)`` says whether a key of the
+space may belong to it. Several apps may register one space (``blob_chunks``:
+files and accounts): their readers' pairs are merged in key order and a key
+belongs to the tenant when any of them accepts it.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ from __future__ import annotations
 import heapq
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from fdb import tuple as fdbtuple
@@ -83,22 +87,15 @@ DATA_SPACES = tuple(name for name in SPACES if name != "meta")
 
 TenantReader = Callable[[Database, uuid.UUID, list[Any]], Iterator[KeyValue]]
 TenantAccepts = Callable[[tuple[Any, ...], uuid.UUID], bool]
-# A space may have several readers (``blob_chunks``: the files' blobs and the hub's
-# file parts); their pairs are merged in key order, a key named twice dumped once.
 _tenant_spaces: dict[str, dict[TenantReader, TenantAccepts]] = {}
 
 
 def register_tenant_space(name: str, reader: TenantReader, accepts: TenantAccepts) -> None:
-    """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring)."""
+    """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring).
+
+    Registering the same reader again replaces its ``accepts``; another reader of
+    the same space is added to it."""
     _tenant_spaces.setdefault(name, {})[reader] = accepts
-
-
-def _merged(streams: list[Iterator[KeyValue]]) -> Iterator[KeyValue]:
-    last: bytes | None = None
-    for row in heapq.merge(*streams, key=lambda kv: kv.key):
-        if row.key != last:
-            last = row.key
-            yield row
 
 
 class StoreScope:
@@ -153,10 +150,11 @@ class TenantScope:
         }
         if _tenant_spaces:
             sessions = _distinct(self._own(db, ks.tenant_sessions))
-            for name, registered in _tenant_spaces.items():
-                readers[name] = lambda rs=list(registered): _merged(
-                    [r(db, self.tenant, sessions) for r in rs]
-                )
+            for name, registrations in _tenant_spaces.items():
+                parts = [partial(reader, db, self.tenant, sessions) for reader in registrations]
+                if name in readers:  # a built-in reader of the same space: merge with it
+                    parts.insert(0, readers[name])
+                readers[name] = parts[0] if len(parts) == 1 else partial(_merged, *parts)
         for name in in_key_order(list(readers)):
             yield from readers[name]()
 
@@ -171,14 +169,15 @@ class TenantScope:
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
         if space in _tenant_spaces:
-            return any(ok(relative, tenant) for ok in _tenant_spaces[space].values())
+            return any(accepts(relative, tenant) for accepts in _tenant_spaces[space].values())
         if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_api_keys":
             return len(relative) >= 4 and relative[2] == tenant
         if space in _HUB_BY_TENANT:  # agents (issue 13)
             return len(relative) >= 3 and relative[1] == tenant
-        return space in ("users", "users_by_email", "sessions", *_REFERENCED, *_HUB_BY_ID)
+        members = ("users", "users_by_email", "sessions")
+        return space in (*members, *_REFERENCED, *_HUB_BY_ID)
 
     def occupied(self, db: Database) -> list[str]:
         """The tenant's own parts already present: its record, members, sessions."""
@@ -277,6 +276,11 @@ def _pointing(db: Database, space: Any, wanted: set[bytes]) -> Iterator[KeyValue
     """The entries of ``space`` whose value is one of ``wanted`` (bounded batches)."""
     if wanted:
         yield from (row for row in _prefix(db, space) if row.value in wanted)
+
+
+def _merged(*readers: Callable[[], Iterator[KeyValue]]) -> Iterator[KeyValue]:
+    """The pairs of several readers of one space, in key order (each is in key order)."""
+    return heapq.merge(*(reader() for reader in readers), key=lambda row: row.key)
 
 
 def _prefix(db: Database, space: Any) -> Iterator[KeyValue]:

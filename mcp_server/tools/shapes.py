@@ -14,6 +14,7 @@ class UserData(TypedDict):
     lastName: str
     role: str
     company: str | None
+    avatarUrl: str | None  # issue 9: the avatar's path, null without one
     tenantId: str
 
 

@@ -37,6 +37,7 @@ def test_it_creates_the_user_and_answers_201_with_token_and_user(api):
         "lastName": "Doe",
         "role": "owner",
         "company": "ACME Corp",
+        "avatarUrl": None,
     }
     assert uuid.UUID(user["id"]).version == 4
 

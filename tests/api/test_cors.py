@@ -20,7 +20,7 @@ def test_development_allows_every_origin_with_the_guides_methods_headers_and_max
 
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] in ("*", "http://localhost:5173")
-    assert response["Access-Control-Allow-Methods"] == "GET, POST, PUT, DELETE"
+    assert response["Access-Control-Allow-Methods"] == "GET, POST, PUT, PATCH, DELETE"
     # the guide's two, MCP's protocol headers (issue 12), and the files API's
     # conditional and range headers (issue 11)
     assert response["Access-Control-Allow-Headers"] == (

@@ -43,7 +43,7 @@ def test_routes_outside_api_are_a_json_404_too(api):
     [
         ("get", "/api/v5/auth/login", "POST"),
         ("put", "/api/v5/auth/register", "POST"),
-        ("post", "/api/v5/auth/me", "GET, HEAD"),
+        ("post", "/api/v5/auth/me", "GET, PATCH, HEAD"),
         ("patch", "/api/v5/sessions", "GET, POST, HEAD"),
         ("post", "/api/v5/health", "GET, HEAD"),
         ("options", "/api/v5/sessions", "GET, POST, HEAD"),

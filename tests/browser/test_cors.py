@@ -5,7 +5,9 @@ app: it is served by a tiny static server on its own loopback port -- another
 origin than the API's -- and walks register, login, create, list, get, logout
 with ``fetch()``, the Bearer header and ``Content-Type: application/json``,
 then uploads a file (a raw PUT with ``If-None-Match: *``) and reads it back
-with its ETag (issue 11),
+with its ETag (issue 11), updates the profile (``PATCH``) and uploads an
+avatar drawn on a canvas as ``FormData``, shown in an ``<img>`` from the API's
+origin (issue 9),
 writing each step's outcome into the DOM. Headless Chromium runs it against
 the production server (DEBUG off, ``CORS_ALLOWED_ORIGINS`` naming the page's
 origin). The same page from an origin not in the list must be stopped by the
@@ -108,6 +110,9 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
         "create-organization",
         "switch-tenant",
         "list-organization-sessions",
+        "update-profile",
+        "upload-avatar",
+        "show-avatar",
         "logout",
         "after-logout",
     ], failure
@@ -126,6 +131,13 @@ def test_a_page_on_the_allowed_origin_walks_the_whole_api(browser, origins, serv
     assert steps["switch-tenant"] == {"status": 200, "role": "owner"}
     assert steps["list-organization-sessions"] == {"status": 200, "ids": []}
     assert requests_logged(server, "OPTIONS", "/api/v5/auth/switch-tenant") >= 1
+    assert steps["update-profile"] == {"status": 200, "name": "Browsy Ser"}
+    avatar_url = steps["upload-avatar"]["avatarUrl"]
+    assert avatar_url.startswith("/api/v5/users/") and "/avatar?v=" in avatar_url
+    shown = steps["show-avatar"]
+    assert (shown["status"], shown["width"], shown["height"]) == (200, 512, 384), failure
+    assert shown["src"] == server.base_url + avatar_url
+    assert requests_logged(server, "OPTIONS", "/api/v5/auth/me/avatar") >= 1
     assert steps["logout"]["status"] == 200
     assert steps["after-logout"] == {"status": 401, "code": "token_revoked"}
     # The browser asked first: a preflight for each non-simple request.

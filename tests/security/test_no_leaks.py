@@ -29,6 +29,8 @@ SEAMS = {
     ("POST", "/api/v5/auth/login"): "accounts.views.user_login",
     ("POST", "/api/v5/auth/logout"): "accounts.views.user_logout",
     ("GET", "/api/v5/auth/me"): "accounts.views.user_me",
+    ("PATCH", "/api/v5/auth/me"): "accounts.views.user_profile_update",
+    ("POST", "/api/v5/auth/password"): "accounts.views.user_password_replace",
     ("GET", "/api/v5/sessions"): "sessions_api.views.session_list",
     ("POST", "/api/v5/sessions"): "sessions_api.views.session_create",
     ("GET", "/api/v5/sessions/{sid}"): "sessions_api.views.session_get",
@@ -44,6 +46,11 @@ BODIES = {
     },
     "/api/v5/auth/login": {"email": "alice@example.com", "password": STRONG_PASSWORD},
     "/api/v5/sessions": {"name": "Leak check"},
+    "/api/v5/auth/me": {"firstName": "Alicia"},
+    "/api/v5/auth/password": {
+        "currentPassword": STRONG_PASSWORD,
+        "newPassword": "new passphrase 9",
+    },
 }
 
 
@@ -95,7 +102,7 @@ def alice(api):
 
 
 def call(api, method, path, sid, token, **extra):
-    body = BODIES.get(path) if method == "POST" else None
+    body = BODIES.get(path) if method in ("POST", "PATCH") else None
     return api.generic(
         method,
         path.format(sid=sid),

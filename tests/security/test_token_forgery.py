@@ -115,8 +115,17 @@ def alice(api):
     return token, created.json()["data"]["id"]
 
 
+BODIES = {
+    ("POST", "/api/v5/sessions"): {"name": "Forged"},
+    ("POST", "/api/v5/auth/password"): {
+        "currentPassword": STRONG_PASSWORD,
+        "newPassword": "a forged new passphrase",
+    },
+}
+
+
 def call(api, method: str, path: str, sid: str, token: str):
-    body = {"name": "Forged"} if method == "POST" and path.endswith("sessions") else None
+    body = BODIES.get((method, path))
     return api.generic(
         method,
         path.format(sid=sid),

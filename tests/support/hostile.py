@@ -47,7 +47,7 @@ REGISTER = BodyEndpoint(
     },
     required=("email", "password", "firstName", "lastName"),
     nullable=("company",),
-    read_only=("id", "role", "name", "token"),
+    read_only=("id", "role", "name", "token", "avatarUrl"),
 )
 LOGIN = BodyEndpoint(
     "login",
@@ -64,7 +64,14 @@ SESSION_CREATE = BodyEndpoint(
     auth=True,
     read_only=("id", "tenantId", "userId", "createdAt", "updatedAt"),
 )
-BODY_ENDPOINTS = (REGISTER, LOGIN, SESSION_CREATE)
+PASSWORD_CHANGE = BodyEndpoint(
+    "auth.password",
+    "/api/v5/auth/password",
+    {"currentPassword": STRONG_PASSWORD, "newPassword": "a brand new passphrase"},
+    required=("currentPassword", "newPassword"),
+    auth=True,
+)
+BODY_ENDPOINTS = (REGISTER, LOGIN, SESSION_CREATE, PASSWORD_CHANGE)
 
 # Every operation (method, path template, needs a token); {sid} is a session id.
 OPERATIONS = (
@@ -72,6 +79,8 @@ OPERATIONS = (
     ("POST", "/api/v5/auth/login", False),
     ("POST", "/api/v5/auth/logout", True),
     ("GET", "/api/v5/auth/me", True),
+    ("PATCH", "/api/v5/auth/me", True),
+    ("POST", "/api/v5/auth/password", True),
     ("GET", "/api/v5/sessions", True),
     ("POST", "/api/v5/sessions", True),
     ("GET", "/api/v5/sessions/{sid}", True),

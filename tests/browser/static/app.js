@@ -54,6 +54,45 @@ async function step(name, expected, send, summarise = () => ({})) {
   return body;
 }
 
+async function drawnPng() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 800;
+  canvas.height = 600;
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#1e90ff';
+  context.fillRect(0, 0, 800, 600);
+  context.fillStyle = '#ffd700';
+  context.fillRect(200, 150, 400, 300);
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+}
+
+async function uploadAvatar(token) {
+  const form = new FormData();
+  form.append('avatar', await drawnPng(), 'avatar.png');
+  const response = await fetch(apiUrl('/v5/auth/me/avatar'), {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+// Loads the avatar in an <img> on this page (another origin than the API's).
+function showImage(avatarUrl) {
+  return new Promise((resolve) => {
+    const image = document.createElement('img');
+    image.id = 'avatar';
+    image.alt = 'avatar';
+    image.onload = () => resolve({
+      status: 200,
+      body: { width: image.naturalWidth, height: image.naturalHeight, src: image.src },
+    });
+    image.onerror = () => resolve({ status: 0, body: { error: 'the image did not load' } });
+    image.src = new URL(avatarUrl, baseUrl).href;
+    document.body.append(image);
+  });
+}
+
 async function main() {
   document.getElementById('api').textContent = baseUrl;
   const account = { email, password, firstName: 'Brow', lastName: 'Ser', company: 'ACME Corp' };
@@ -141,6 +180,19 @@ async function main() {
     () => request('/v5/sessions', { token: switched.data.token }),
     (body) => ({ ids: body.data.map((session) => session.id) }),
   );
+  // Issue 9: the profile (PATCH, so a preflight naming it), then an avatar drawn on a
+  // canvas, uploaded as FormData (the browser writes the multipart body and its
+  // boundary) and shown in an <img> loaded from the API's origin.
+  await step(
+    'update-profile',
+    200,
+    () => request('/v5/auth/me', { method: 'PATCH', token, body: { firstName: 'Browsy' } }),
+    (body) => ({ name: body.data.name }),
+  );
+  const avatar = await step('upload-avatar', 200, () => uploadAvatar(token), (body) => ({
+    avatarUrl: body.data.avatarUrl,
+  }));
+  await step('show-avatar', 200, () => showImage(avatar.data.avatarUrl), (body) => body);
   await step('logout', 200, () => request('/v5/auth/logout', { method: 'POST', token }));
   await step('after-logout', 401, () => request('/v5/sessions', { token }));
 }
