@@ -232,6 +232,11 @@ AGENTS = {
         "A2A_MAX_ARTIFACT_BYTES", 48 * 1024, minimum=1024, maximum=60_000
     ),
     "TASK_RETENTION_DAYS": env_int("A2A_TASK_RETENTION_DAYS", 7, minimum=1),
+    # File parts (``raw`` bytes) are stored as blobs (fdbstore/blobs.py), not inline:
+    # at most this many decoded bytes of files per message or artifact.
+    "MAX_FILE_BYTES": env_int(
+        "A2A_MAX_FILE_BYTES", 8 * 1024 * 1024, minimum=1024, maximum=64 * 1024 * 1024
+    ),
 }
 # The A2A face, mounted beside Django (agents/asgi.py); its agent card gives the JSON-RPC
 # URL from PUBLIC_BASE_URL when set (e.g. https://api.example.com), else the request's host.

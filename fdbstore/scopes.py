@@ -42,6 +42,7 @@ and, for the agents hub (issue 13)::
     a2a_queue:        (T, skill, K)       its submitted tasks, per skill
     a2a_leases:       (T, ms, K)          its leased tasks, by expiry
     a2a_signal:       (T, skill)          its per-skill wake-up counters
+    a2a_task_blobs:   (K, blob)           each task's file parts (chunks: ``agents/dump.py``)
 
 Members and sessions are found through the tenant's own index entries
 (``tenant_users``, ``tenant_sessions``), so a record whose index entry is
@@ -236,6 +237,12 @@ class TenantScope:
             for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
             for row in _prefix(db, ks.a2a_task_log.subspace((task,)))
         )
+        # file parts (issue 13 follow-up): their chunks come from agents/dump.py
+        readers["a2a_task_blobs"] = lambda: (
+            row
+            for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
+            for row in _prefix(db, ks.a2a_task_blobs.subspace((task,)))
+        )
         return readers
 
     def _sessions(self, db: Database, ks: Keyspace) -> Iterator[KeyValue]:
@@ -253,7 +260,7 @@ class TenantScope:
 
 # agents (issue 13): spaces keyed by tenant first, and spaces keyed by an agent or task id.
 _HUB_BY_TENANT = ("tenant_agents", "tenant_a2a_tasks", "a2a_queue", "a2a_leases", "a2a_signal")
-_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log")
+_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log", "a2a_task_blobs")
 
 
 _REFERENCED = (

@@ -20,6 +20,7 @@ from sessions_api.hooks import sessions_deleted_committed
 from sessions_api.services import tenant_sessions_delete
 from tenancy.access import require
 from tenancy.errors import PersonalTenant, TenantNotFound
+from tenancy.hooks import tenant_data_delete
 from tenancy.permissions import Action
 from tenancy.records import ORGANIZATION, OWNER, PERSONAL, Membership, Tenant, self_tenant_id
 from tenancy.repositories import api_keys, invitations, memberships, tenants
@@ -82,11 +83,14 @@ def tenant_rename(
 def tenant_delete(tr: Transaction, *, tenant_id: uuid.UUID, limit: int) -> tuple[int, bool]:
     """Delete up to ``limit`` each of the tenant's API keys and invitations, then of its
     memberships, and the tenant record with the last of them; return (memberships
-    deleted, whether more remain). Called again until nothing remains, it deletes a
+    deleted, whether more remain). Higher apps' data (``tenancy/hooks.py``) goes
+    between the two, in the same bounded steps. Called again until nothing remains, it deletes a
     tenant of any size (its sessions are the caller's: ``tenant_sessions_delete``)."""
     _, more_keys = api_keys.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
     _, more_invitations = invitations.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
     if more_keys or more_invitations:
+        return 0, True
+    if tenant_data_delete(tr, tenant_id=tenant_id, limit=limit):  # higher apps: tenancy/hooks.py
         return 0, True
     deleted, more = memberships.delete_by_index(tr, "by_tenant", (tenant_id,), limit=limit)
     if not more:
