@@ -24,6 +24,7 @@ from accounts.profile import refuse_api_keys
 from accounts.records import Avatar
 from accounts.selectors import user_me
 from accounts.serializers import UserSerializer
+from accounts.throttles import AvatarUploadThrottle
 from accounts.uploads import AvatarMultiPartParser, RawImageParser, read_upload
 from accounts.views import UserEnvelope
 from config.api.envelope import EnvelopeResponse
@@ -51,6 +52,7 @@ class AvatarNotFound(NotFound):
 class MyAvatarView(APIView):
     http_method_names = ["put", "delete"]
     parser_classes = [RawImageParser, AvatarMultiPartParser]
+    throttle_classes = [AvatarUploadThrottle]  # PUT only, per user
 
     @extend_schema(
         summary="Set your avatar",
@@ -71,6 +73,8 @@ class MyAvatarView(APIView):
                 "the image's end, an empty body, or a form without exactly one `avatar` file.",
                 e413="The upload is larger than 5 MiB (refused from Content-Length).",
                 e415="A Content-Type other than the four image types or multipart/form-data.",
+                e429="More uploads than `THROTTLE_AVATAR_RATE` (default 30/hour) for this user; "
+                "`Retry-After` says when the window ends.",
             ),
         },
     )

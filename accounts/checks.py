@@ -6,6 +6,7 @@ from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 
+from accounts.throttles import avatar_rate
 from config.api.throttling import parse_rate
 
 _VARIABLES = {"login": "THROTTLE_LOGIN_RATE", "register": "THROTTLE_REGISTER_RATE"}
@@ -21,4 +22,8 @@ def throttle_rates(app_configs, **kwargs) -> list[Error]:
             parse_rate(rate)
         except ImproperlyConfigured as exc:
             problems.append(Error(f"{variable}: {exc}", id="accounts.E001"))
+    try:
+        parse_rate(avatar_rate())
+    except ImproperlyConfigured as exc:
+        problems.append(Error(f"THROTTLE_AVATAR_RATE: {exc}", id="accounts.E001"))
     return problems

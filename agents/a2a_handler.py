@@ -29,10 +29,10 @@ from a2a.utils.errors import (
 from a2a.utils.task import apply_history_length
 from google.protobuf import json_format
 
-from agents import errors, services
+from agents import errors, files, services
 from agents.card import agent_card
 from agents.conf import agents_setting
-from agents.protocol import as_task, encoded_size
+from agents.protocol import as_task, user_message
 from agents.records import INPUT_REQUIRED, TERMINAL, HubTask
 from agents.repositories import log_read
 from agents.selectors import task_get, task_in_tenant, tenant_skills
@@ -79,12 +79,16 @@ class HubRequestHandler(RequestHandler):
     async def _submit(
         self, params: a2a_pb2.SendMessageRequest, context: ServerCallContext
     ) -> HubTask:
-        message = json_format.MessageToDict(params.message)
-        limit = agents_setting("MAX_MESSAGE_BYTES")
-        if encoded_size(message) > limit:
-            raise InvalidParamsError(message=f"The message is larger than {limit} bytes.")
-        if not params.message.parts:
-            raise InvalidParamsError(message="The message has no parts.")
+        try:
+            message = user_message(
+                json_format.MessageToDict(params.message),
+                limit=agents_setting("MAX_MESSAGE_BYTES"),
+            )
+        except (errors.TooLarge, errors.InvalidParts) as exc:
+            raise InvalidParamsError(message=str(exc.message)) from None
+        file_limit = agents_setting("MAX_FILE_BYTES")
+        if sum(len(part.raw) for part in params.message.parts) > file_limit:
+            raise InvalidParamsError(message=f"The message's files exceed {file_limit} bytes.")
         tenant = tenant_of(context)
         try:
             if params.message.task_id:
@@ -102,11 +106,14 @@ class HubRequestHandler(RequestHandler):
                 skill_id=skill_id,
                 message=message,
                 context_id=params.message.context_id or None,
+                submitted_by=context.state["principal"].user_id,
             )
         except errors.UnknownSkill as exc:
             raise InvalidParamsError(message=exc.message, data={"knownSkills": exc.known}) from None
         except errors.TaskNotFound:
             raise TaskNotFoundError from None
+        except (errors.TooLarge, errors.InvalidParts, errors.InvalidContext) as exc:
+            raise InvalidParamsError(message=exc.message) from None
         except (errors.TaskFinal, errors.TaskNotContinuable) as exc:
             raise UnsupportedOperationError(message=str(exc.message)) from None
 
@@ -147,9 +154,16 @@ class HubRequestHandler(RequestHandler):
     ) -> a2a_pb2.Task | None:
         tenant = tenant_of(context)
         try:
-            await asyncio.to_thread(services.task_cancel, tenant_id=tenant, task_id=params.id)
+            await asyncio.to_thread(
+                services.task_cancel,
+                tenant_id=tenant,
+                task_id=params.id,
+                principal=context.state["principal"],
+            )
         except errors.TaskNotFound:
             raise TaskNotFoundError from None
+        except errors.CancelDenied as exc:
+            raise TaskNotCancelableError(message=exc.message) from None
         except errors.TaskNotCancelable:
             raise TaskNotCancelableError from None
         return await self.task_store.get(params.id, context)
@@ -183,7 +197,8 @@ def _read(tenant: uuid.UUID, task_id: uuid.UUID, after: int) -> tuple[HubTask, l
         task = task_in_tenant(tr, tenant_id=tenant, task_id=task_id)
         return task, log_read(tr, task_id, after=after)
 
-    return get_database().transact(read)
+    task, events = get_database().transact(read)
+    return task, [(seq, files.inline(event)) for seq, event in events]
 
 
 async def _wait_for_end(task: HubTask, seconds: float) -> None:

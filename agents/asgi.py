@@ -108,7 +108,9 @@ def _too_large(limit: int) -> dict[str, Any]:
 
 
 def _max_body() -> int:
-    return agents_setting("MAX_MESSAGE_BYTES") * 2 + 16 * 1024
+    """The message, its files as base64, and room for the JSON-RPC envelope."""
+    files = -(-agents_setting("MAX_FILE_BYTES") * 4 // 3)
+    return agents_setting("MAX_MESSAGE_BYTES") * 2 + files + 16 * 1024
 
 
 async def rpc_application(scope: dict, receive: Callable, send: Callable) -> None:

@@ -67,3 +67,18 @@ class TooLarge(PayloadTooLarge):
 
 class InvalidParts(ValidationFailed):
     default_code = "invalid_parts"
+
+
+class InvalidContext(ValidationFailed):
+    """A ``contextId`` shaped as a session id (UUIDv7) that names no session of the tenant."""
+
+    default_code = "invalid_context"
+    default_detail = "The contextId names no workspace session of this tenant."
+
+
+class CancelDenied(ApiError):
+    """Only the task's submitter, or an admin or owner of the tenant, may cancel it."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "permission_denied"
+    default_detail = "Only the task's submitter, or an admin of the tenant, may cancel it."

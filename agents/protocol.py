@@ -16,6 +16,7 @@ from a2a.types import a2a_pb2
 from google.protobuf import json_format
 
 from agents.errors import InvalidParts, TooLarge
+from agents.files import without_raw
 from agents.records import HubTask
 from sessions_api.serializers import iso_utc
 
@@ -25,8 +26,9 @@ def encoded_size(value: Any) -> int:
 
 
 def checked(kind: type, value: Any, *, limit: int, what: str) -> dict[str, Any]:
-    """``value`` parsed as the SDK type ``kind`` and written back; size checked first."""
-    if encoded_size(value) > limit:
+    """``value`` parsed as the SDK type ``kind`` and written back; size checked first
+    (file parts' ``raw`` bytes aside: ``agents.files`` bounds and stores those)."""
+    if encoded_size(without_raw(value)) > limit:
         raise TooLarge(f"The {what} is larger than {limit} bytes.")
     if not isinstance(value, dict):
         raise InvalidParts(f"The {what} must be an object.")
@@ -39,12 +41,23 @@ def checked(kind: type, value: Any, *, limit: int, what: str) -> dict[str, Any]:
     return json_format.MessageToDict(parsed)
 
 
-def agent_message(value: Any, task: HubTask, *, limit: int) -> dict[str, Any]:
-    """A worker's message: role agent, tied to the task; a messageId is made if missing."""
+def user_message(value: Any, *, limit: int) -> dict[str, Any]:
+    """A client's message to the hub (A2A's face and MCP's ``tasks_submit``): at most
+    ``limit`` bytes, an SDK ``Message`` with parts, as that type writes itself back."""
+    return checked(a2a_pb2.Message, value, limit=limit, what="message")
+
+
+def agent_message(value: Any, *, limit: int) -> dict[str, Any]:
+    """A worker's message: role agent; a messageId is made if missing (``tied`` to its task)."""
     if isinstance(value, dict):
         value = {"messageId": uuid.uuid4().hex, **value, "role": "ROLE_AGENT"}
-        value.update(taskId=str(task.id), contextId=task.context_id)
+        value.pop("taskId", None)
+        value.pop("contextId", None)
     return checked(a2a_pb2.Message, value, limit=limit, what="message")
+
+
+def tied(message: dict[str, Any], task: HubTask) -> dict[str, Any]:
+    return {**message, "taskId": str(task.id), "contextId": task.context_id}
 
 
 def artifact(value: Any, *, limit: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from agents import files
 from agents import repositories as repo
 from agents.conf import agents_setting
 from agents.records import HubTask
@@ -34,18 +35,29 @@ def _tenant_gone(tr: Transaction, tenant_id: uuid.UUID, seen: dict[uuid.UUID, bo
     return seen[tenant_id]
 
 
-def task_delete(tr: Transaction, task: HubTask) -> None:
-    """The task and everything kept beside it."""
+def task_delete(tr: Transaction, task: HubTask) -> list[uuid.UUID]:
+    """The task and everything kept beside it; its file parts' blobs are retired
+    (``purge_expired``'s blob purge clears their chunks): their ids are returned."""
+    from agents.contexts import untie
+
+    untie(tr, task)
+    retired = files.retire(tr, task.id)
     repo.log_clear(tr, task.id)
     repo.queue_remove(tr, task)
     lease = repo.lease_key(task)
     if lease is not None:
         tr.clear(lease)
     tasks.delete(tr, task)
+    return retired
 
 
 def tasks_purge(*, dry_run: bool = False, size: int | None = None) -> PurgeCount:
-    """Delete expired tasks and the tasks and agents of tenants that are gone."""
+    """Delete expired tasks, the tasks of deleted sessions, and the tasks and agents of
+    tenants that are gone."""
+    from agents.contexts import gone_sessions_drain
+
+    if not dry_run:
+        gone_sessions_drain(None)  # what a crash after a session deletion left
     size = size or scan.BATCH
     cutoff = clock.now() - timedelta(days=agents_setting("TASK_RETENTION_DAYS"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from agents import files
 from agents.conf import agents_setting
 from agents.errors import AgentNotFound, TaskNotFound
 from agents.protocol import task_view
@@ -66,13 +67,15 @@ def task_snapshot(tr: ReadOperations, task: HubTask, *, artifacts: bool = True) 
 
 
 def task_get(*, tenant_id: uuid.UUID, task_id: Any) -> tuple[HubTask, dict[str, Any]]:
-    """The task record and its A2A view (GetTask), in one transaction."""
+    """The task record and its A2A view (GetTask), in one transaction; its file parts'
+    bytes read after it (``agents/files.py``)."""
 
     def read(tr: ReadOperations) -> tuple[HubTask, dict[str, Any]]:
         task = task_in_tenant(tr, tenant_id=tenant_id, task_id=task_id)
         return task, task_snapshot(tr, task)
 
-    return get_database().transact(read)
+    task, view = get_database().transact(read)
+    return task, files.inline(view)
 
 
 def task_page(*, tenant_id: uuid.UUID, limit: int, cursor: str | None = None) -> Page[HubTask]:

@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from agents import contexts, files
 from agents import repositories as repo
 from agents.conf import agents_setting
 from agents.errors import (
+    CancelDenied,
     LeaseNotHeld,
     TaskFinal,
     TaskNotCancelable,
@@ -27,7 +29,7 @@ from agents.errors import (
     TooManyAgents,
     UnknownSkill,
 )
-from agents.protocol import agent_message, artifact, status_event
+from agents.protocol import agent_message, artifact, status_event, tied
 from agents.records import (
     CANCELED,
     FAILED,
@@ -50,6 +52,7 @@ from config.api.ids import uuid7
 from fdbstore.connection import get_database
 from fdbstore.transaction import Transaction
 from fdbstore.watches import Watch, wait_any, wait_any_async
+from tenancy.permissions import Action, allows
 
 WORKER_STATES = {
     "working": WORKING,
@@ -96,6 +99,7 @@ def task_submit(
     message: dict[str, Any],
     context_id: str | None = None,
     task_id: uuid.UUID | None = None,
+    submitted_by: uuid.UUID | None = None,
 ) -> HubTask:
     """Create a submitted task for ``skill_id`` with the client's ``message`` (A2A JSON,
     already checked) and queue it; ``UnknownSkill`` if no worker of the tenant declares it."""
@@ -116,7 +120,8 @@ def task_submit(
         expiries=0,
         created_at=now,
     )
-    body = {**message, "taskId": str(task_id), "contextId": task.context_id}
+    body, blobs = _store_files(message, "message")
+    body = {**body, "taskId": str(task_id), "contextId": task.context_id}
 
     def submit(tr: Transaction) -> HubTask:
         existing = tasks.get(tr, task_id)
@@ -125,17 +130,37 @@ def task_submit(
         skills = tenant_skills(tr, tenant_id=tenant_id)
         if not skill_id or skill_id not in skills:
             raise UnknownSkill(skill_id, sorted(skills))
-        created = _log(tr, task, {"message": body})
+        contexts.tie(tr, task)  # a session's id as contextId: its own tenant's only
+        first: dict[str, Any] = {"message": body}
+        if submitted_by is not None:
+            first["submittedBy"] = str(submitted_by)  # who may cancel it (with admins)
+        created = _log(tr, task, first)
         tasks.insert(tr, created)
         repo.queue_push(tr, created)
+        files.publish(tr, created.id, blobs)
         return created
 
-    return get_database().transact(submit)
+    return _transact_with(submit, blobs)
+
+
+def _store_files(body: dict[str, Any], what: str) -> tuple[dict[str, Any], list[Any]]:
+    """The body's file parts written as pending blobs (``agents/files.py``)."""
+    return files.store(body, limit=agents_setting("MAX_FILE_BYTES"), what=what)
+
+
+def _transact_with(work: Any, blobs: list[Any]) -> Any:
+    """Run ``work`` in one transaction; if it fails, the blobs it would publish go."""
+    try:
+        return get_database().transact(work)
+    except BaseException:
+        files.discard(blobs)
+        raise
 
 
 def task_continue(*, tenant_id: uuid.UUID, task_id: str, message: dict[str, Any]) -> HubTask:
     """The client's answer to a task in input-required: logged, and the task queued again."""
     message_id = message.get("messageId")
+    message, blobs = _store_files(message, "message")
 
     def answer(tr: Transaction) -> HubTask:
         task = task_in_tenant(tr, tenant_id=tenant_id, task_id=task_id)
@@ -151,9 +176,18 @@ def task_continue(*, tenant_id: uuid.UUID, task_id: str, message: dict[str, Any]
         task = _log(tr, task, status_event(task))
         tasks.update(tr, None, task)
         repo.queue_push(tr, task)
+        files.publish(tr, task.id, blobs)
         return task
 
-    return get_database().transact(answer)
+    return _transact_with(answer, blobs)
+
+
+def _may_cancel(tr: Transaction, task: HubTask, principal: Any) -> bool:
+    if allows(principal.role, Action.CANCEL_OTHERS_TASKS):
+        return True
+    first = repo.log_read(tr, task.id, limit=1)
+    by = first[0][1].get("submittedBy") if first else None
+    return by is not None and by == str(principal.user_id)
 
 
 def _last_message_id(tr: Transaction, task: HubTask) -> str | None:
@@ -313,7 +347,7 @@ class _Claim:
         )
         if task is not None:
             view = self.db.transact(lambda tr: task_snapshot(tr, task))
-            return True, (task, view), 0
+            return True, (task, files.inline(view)), 0
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             return True, None, 0
@@ -341,6 +375,16 @@ def task_update(
     checked_artifact = (
         artifact(artifact_body, limit=limit_art) if artifact_body is not None else None
     )
+    checked_message = agent_message(message, limit=limit_msg) if message is not None else None
+    blobs: list[Any] = []
+    if checked_message is not None:
+        files.check_size(checked_message, limit=agents_setting("MAX_FILE_BYTES"), what="message")
+    if checked_artifact is not None:
+        files.check_size(checked_artifact, limit=agents_setting("MAX_FILE_BYTES"), what="artifact")
+        checked_artifact, blobs = _store_files(checked_artifact, "artifact")
+    if checked_message is not None:
+        checked_message, more = _store_files(checked_message, "message")
+        blobs += more
 
     def update(tr: Transaction) -> HubTask:
         now = clock.now()
@@ -350,7 +394,7 @@ def task_update(
         expired = task.lease_expires_at is None or task.lease_expires_at <= now
         if task.lease_id != lease_id or expired:
             raise LeaseNotHeld()
-        body = agent_message(message, task, limit=limit_msg) if message is not None else None
+        body = tied(checked_message, task) if checked_message is not None else None
         _release(tr, task)
         if checked_artifact is not None:
             task = _log(
@@ -375,15 +419,17 @@ def task_update(
             task = dataclasses.replace(task, lease_expires_at=expires)
             tr.set(repo.lease_key(task), b"")
         tasks.update(tr, None, task)
+        files.publish(tr, task.id, blobs)
         return task
 
-    return get_database().transact(update)
+    return _transact_with(update, blobs)
 
 
-def task_cancel(*, tenant_id: uuid.UUID, task_id: str) -> HubTask:
+def task_cancel(*, tenant_id: uuid.UUID, task_id: str, principal: Any = None) -> HubTask:
     """Cancel a task that is not terminal (submitted, leased or waiting for input);
     a terminal one, canceled included, is ``TaskNotCancelable``, unless this call's own
-    earlier attempt canceled it (a retry after a maybe-committed error)."""
+    earlier attempt canceled it (a retry after a maybe-committed error). With a
+    ``principal``: only the task's submitter, or an admin+ (``CANCEL_OTHERS_TASKS``)."""
     attempted = False
 
     def cancel(tr: Transaction) -> HubTask:
@@ -392,6 +438,8 @@ def task_cancel(*, tenant_id: uuid.UUID, task_id: str) -> HubTask:
         if task.state == CANCELED and attempted:
             return task
         attempted = True
+        if principal is not None and not _may_cancel(tr, task, principal):
+            raise CancelDenied()
         if task.terminal:
             raise TaskNotCancelable()
         repo.queue_remove(tr, task)

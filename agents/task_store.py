@@ -17,6 +17,7 @@ from a2a.server.tasks.task_store import TaskStore
 from a2a.types import a2a_pb2
 from a2a.utils.errors import InvalidParamsError, UnsupportedOperationError
 
+from agents import files
 from agents.errors import TaskNotFound
 from agents.protocol import as_task
 from agents.repositories import tasks
@@ -94,7 +95,7 @@ def _filtered_page(
             ]
 
         result, views = get_database().transact(page)
-        found.extend(views)
+        found.extend(files.inline(views))
         cursor = result.next_cursor
         if cursor is None or len(found) >= size:
             break

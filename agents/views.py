@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser
+from rest_framework.utils import json
 from rest_framework.views import APIView
 
+from agents.conf import agents_setting
 from agents.selectors import agent_list
 from agents.serializers import (
     AgentInputSerializer,
@@ -21,9 +25,13 @@ from agents.serializers import (
 )
 from agents.services import agent_delete, agent_register, task_claim, task_update
 from config.api.envelope import EnvelopeResponse
+from config.api.errors import PayloadTooLarge
+from config.api.parsers import MalformedJSON
 from config.api.routers import HTTP_METHODS
 from config.api.schema import envelope, errors
 from sessions_api.serializers import iso_utc
+from tenancy.errors import PermissionDenied
+from tenancy.permissions import may_manage_agents
 
 _AGENT_ID = OpenApiParameter("agentId", OpenApiTypes.UUID, OpenApiParameter.PATH)
 _TASK_ID = OpenApiParameter("taskId", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -34,7 +42,7 @@ AgentEnvelope = envelope("AgentResponse", AgentSerializer())
     create=extend_schema(
         summary="Register a worker agent",
         request=AgentInputSerializer,
-        responses={201: AgentEnvelope, **errors(400, 401, 409, 413, 415, 503)},
+        responses={201: AgentEnvelope, **errors(400, 401, 403, 409, 413, 415, 503)},
     ),
     list=extend_schema(
         summary="List the tenant's worker agents",
@@ -46,7 +54,7 @@ AgentEnvelope = envelope("AgentResponse", AgentSerializer())
     destroy=extend_schema(
         summary="Remove a worker agent",
         parameters=[_AGENT_ID],
-        responses={204: None, **errors(401, 404, 503)},
+        responses={204: None, **errors(401, 403, 404, 503)},
     ),
     claim=extend_schema(
         summary="Claim the oldest submitted task among the agent's skills (long-poll)",
@@ -66,6 +74,7 @@ class AgentViewSet(viewsets.ViewSet):
     lookup_value_regex = "[^/]+"
 
     def create(self, request):
+        require_manage_agents(request.user)
         body = AgentInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         agent = agent_register(tenant_id=request.user.tenant_id, **body.validated_data)
@@ -76,6 +85,7 @@ class AgentViewSet(viewsets.ViewSet):
         return EnvelopeResponse([agent_data(agent) for agent in agents])
 
     def destroy(self, request, agentId=None):
+        require_manage_agents(request.user)
         agent_delete(tenant_id=request.user.tenant_id, agent_id=agentId)
         return EnvelopeResponse(status=204)
 
@@ -93,6 +103,34 @@ class AgentViewSet(viewsets.ViewSet):
         return EnvelopeResponse(claim_data(*claimed))
 
 
+def require_manage_agents(principal) -> None:
+    """Admins, owners and API keys register and remove workers (tenancy/permissions.py)."""
+    if not may_manage_agents(principal.role, api_key=principal.api_key_id is not None):
+        raise PermissionDenied()
+
+
+class UpdateParser(BaseParser):
+    """An update may carry file parts (base64): its body limit follows the hub's limits
+    (a message and an artifact, each with its files), not the API's 64 KiB; 413 above.
+    Not a DRF ``JSONParser`` subclass: DRF reads those bodies through ``request.body``,
+    which Django caps at ``DATA_UPLOAD_MAX_MEMORY_SIZE``; this one reads the stream."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        files = -(-agents_setting("MAX_FILE_BYTES") * 4 // 3)
+        limit = 2 * files + agents_setting("MAX_MESSAGE_BYTES")
+        limit += agents_setting("MAX_ARTIFACT_BYTES") + 16 * 1024
+        raw = stream.read(limit + 1)
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return json.loads(raw.decode(encoding), parse_constant=json.strict_constant)
+        except (ValueError, LookupError, RecursionError):
+            raise MalformedJSON() from None
+
+
 @extend_schema(
     summary="Report a claimed task's progress, message, artifact or end",
     parameters=[_TASK_ID],
@@ -104,6 +142,7 @@ class AgentViewSet(viewsets.ViewSet):
 )
 class TaskUpdateView(APIView):
     http_method_names = ["post"]
+    parser_classes = [UpdateParser]
 
     def post(self, request, taskId):
         body = UpdateSerializer(data=request.data)

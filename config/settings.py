@@ -116,6 +116,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN_RATE", "10/min"),
         "register": env_str("THROTTLE_REGISTER_RATE", "5/min"),
+        # avatar uploads per user (issue 9; accounts/throttles.py)
+        "avatar": env_str("THROTTLE_AVATAR_RATE", "30/hour"),
     },
     "NUM_PROXIES": env_int("THROTTLE_NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -230,6 +232,11 @@ AGENTS = {
         "A2A_MAX_ARTIFACT_BYTES", 48 * 1024, minimum=1024, maximum=60_000
     ),
     "TASK_RETENTION_DAYS": env_int("A2A_TASK_RETENTION_DAYS", 7, minimum=1),
+    # File parts (``raw`` bytes) are stored as blobs (fdbstore/blobs.py), not inline:
+    # at most this many decoded bytes of files per message or artifact.
+    "MAX_FILE_BYTES": env_int(
+        "A2A_MAX_FILE_BYTES", 8 * 1024 * 1024, minimum=1024, maximum=64 * 1024 * 1024
+    ),
 }
 # The A2A face, mounted beside Django (agents/asgi.py); its agent card gives the JSON-RPC
 # URL from PUBLIC_BASE_URL when set (e.g. https://api.example.com), else the request's host.

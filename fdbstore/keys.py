@@ -98,6 +98,9 @@ Agents (issue 13, the A2A hub; ``agents/``)::
     (root, "a2a_queue", tenant_id, skill_id, task_id)   b""              (submitted, oldest first)
     (root, "a2a_leases", tenant_id, expires_ms, task_id) b""             (claimed, by expiry)
     (root, "a2a_signal", tenant_id, skill_id)           int64 LE         (watched, per enqueue)
+    (root, "a2a_task_blobs", task_id, blob_id)          tuple(size)      (a task's file parts)
+    (root, "a2a_session_tasks", session_id, task_id)    b""              (tasks tied to a session)
+    (root, "a2a_gone_sessions", session_id)             b""              (their tasks to delete)
 
 Task ids are UUIDv7, so a queue's first key is its oldest task without a
 versionstamp or a counter; ``a2a_signal`` is the one key a claimer watches
@@ -165,6 +168,10 @@ SPACES = (
     "a2a_signal",
     # avatars (issue 9)
     "avatars",
+    # agents, file parts (issue 13 follow-up)
+    "a2a_task_blobs",
+    "a2a_session_tasks",
+    "a2a_gone_sessions",
     # tenancy, deletion (issue 10 follow-up)
     "tenants_deleting",
 )
@@ -213,6 +220,10 @@ class Keyspace:
         self.a2a_signal = self.root["a2a_signal"]
         # avatars (issue 9)
         self.avatars = self.root["avatars"]
+        # agents, file parts (issue 13 follow-up)
+        self.a2a_task_blobs = self.root["a2a_task_blobs"]
+        self.a2a_session_tasks = self.root["a2a_session_tasks"]
+        self.a2a_gone_sessions = self.root["a2a_gone_sessions"]
         # tenancy, deletion (issue 10 follow-up)
         self.tenants_deleting = self.root["tenants_deleting"]
 
@@ -320,6 +331,16 @@ class Keyspace:
     # -- avatars (issue 9) -------------------------------------------------------------
     def avatar(self, user_id: uuid.UUID) -> bytes:
         return self.avatars.pack((user_id,))
+
+    # -- agents, file parts (issue 13 follow-up) ----------------------------------------
+    def a2a_task_blob(self, task_id: uuid.UUID, blob_id: uuid.UUID) -> bytes:
+        return self.a2a_task_blobs.pack((task_id, blob_id))
+
+    def a2a_session_task(self, session_id: uuid.UUID, task_id: uuid.UUID) -> bytes:
+        return self.a2a_session_tasks.pack((session_id, task_id))
+
+    def a2a_gone_session(self, session_id: uuid.UUID) -> bytes:
+        return self.a2a_gone_sessions.pack((session_id,))
 
     # -- tenancy, deletion (issue 10 follow-up) -----------------------------------------
     def tenant_deleting(self, tenant_id: uuid.UUID) -> bytes:

@@ -19,8 +19,6 @@ A tenant T is, exactly (space: keys)::
     users_by_email:   (email) -> (U)      each member's email index entry
     tenant_sessions:  (T, S, ...)         its sessions S
     sessions:         (S)                 each session's record
-    avatars:          (U)                 each member's avatar record (issue 9)
-    blob_chunks:      (B, n)              the chunks of each such avatar's blob B
 
 and, for an organisation (issue 10)::
 
@@ -44,6 +42,7 @@ and, for the agents hub (issue 13)::
     a2a_queue:        (T, skill, K)       its submitted tasks, per skill
     a2a_leases:       (T, ms, K)          its leased tasks, by expiry
     a2a_signal:       (T, skill)          its per-skill wake-up counters
+    a2a_task_blobs:   (K, blob)           each task's file parts (chunks: ``agents/dump.py``)
 
 Members and sessions are found through the tenant's own index entries
 (``tenant_users``, ``tenant_sessions``), so a record whose index entry is
@@ -54,15 +53,17 @@ floors and throttle counters are not a tenant's data and are left out.
 
 Higher apps add the spaces they keep per tenant or per session with
 ``register_tenant_space(name, reader, accepts)`` (files: its entries, blobs,
-usage and trash): ``reader(db, tenant, session_ids)`` yields the space's pairs
-of that tenant in ascending key order, ``accepts(relative, tenant)`` says
-whether a key of the space may belong to it.
+usage and trash; accounts: its members' avatar records and their blobs):
+``reader(db, tenant, session_ids)`` yields the space's pairs of that tenant in
+ascending key order, ``accepts(relative, tenant)`` says whether a key of the
+space may belong to it. Several apps may register one space (``blob_chunks``:
+files and accounts): their readers' pairs are merged in key order and a key
+belongs to the tenant when any of them accepts it.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -86,12 +87,15 @@ DATA_SPACES = tuple(name for name in SPACES if name != "meta")
 
 TenantReader = Callable[[Database, uuid.UUID, list[Any]], Iterator[KeyValue]]
 TenantAccepts = Callable[[tuple[Any, ...], uuid.UUID], bool]
-_tenant_spaces: dict[str, tuple[TenantReader, TenantAccepts]] = {}
+_tenant_spaces: dict[str, dict[TenantReader, TenantAccepts]] = {}
 
 
 def register_tenant_space(name: str, reader: TenantReader, accepts: TenantAccepts) -> None:
-    """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring)."""
-    _tenant_spaces[name] = (reader, accepts)
+    """Dump ``name``'s pairs of a tenant with the tenant (see the module docstring).
+
+    Registering the same reader again replaces its ``accepts``; another reader of
+    the same space is added to it."""
+    _tenant_spaces.setdefault(name, {})[reader] = accepts
 
 
 class StoreScope:
@@ -140,18 +144,17 @@ class TenantScope:
             "user_tenants": lambda: _fetch(db, [ks.membership(u, self.tenant) for u in members]),
             "users": lambda: _fetch(db, [ks.user(u) for u in members]),
             "users_by_email": lambda: self._emails(db, ks, members),
-            "avatars": lambda: _fetch(db, [ks.avatar(u) for u in members]),
-            "blob_chunks": lambda: self._avatar_chunks(db, ks, members),
             **self._organization(db, ks, members),
             # agents (issue 13)
             **self._hub_readers(db, ks),
         }
         if _tenant_spaces:
             sessions = _distinct(self._own(db, ks.tenant_sessions))
-            for name, (reader, _accepts) in _tenant_spaces.items():
-                registered = partial(reader, db, self.tenant, sessions)
-                own = readers.get(name)  # blob_chunks: avatars' here, files' registered
-                readers[name] = registered if own is None else partial(_merged, own, registered)
+            for name, registrations in _tenant_spaces.items():
+                parts = [partial(reader, db, self.tenant, sessions) for reader in registrations]
+                if name in readers:  # a built-in reader of the same space: merge with it
+                    parts.insert(0, readers[name])
+                readers[name] = parts[0] if len(parts) == 1 else partial(_merged, *parts)
         for name in in_key_order(list(readers)):
             yield from readers[name]()
 
@@ -166,14 +169,14 @@ class TenantScope:
         if space == "user_tenants":
             return len(relative) == 3 and relative[2] == tenant
         if space in _tenant_spaces:
-            return _tenant_spaces[space][1](relative, tenant)
+            return any(accepts(relative, tenant) for accepts in _tenant_spaces[space].values())
         if space in ("tenant_roles", "tenant_invitations", "tenant_api_keys"):
             return len(relative) >= 3 and relative[1] == tenant
         if space == "user_api_keys":
             return len(relative) >= 4 and relative[2] == tenant
         if space in _HUB_BY_TENANT:  # agents (issue 13)
             return len(relative) >= 3 and relative[1] == tenant
-        members = ("users", "users_by_email", "sessions", "avatars", "blob_chunks")
+        members = ("users", "users_by_email", "sessions")
         return space in (*members, *_REFERENCED, *_HUB_BY_ID)
 
     def occupied(self, db: Database) -> list[str]:
@@ -234,24 +237,17 @@ class TenantScope:
             for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
             for row in _prefix(db, ks.a2a_task_log.subspace((task,)))
         )
+        # file parts (issue 13 follow-up): their chunks come from agents/dump.py
+        readers["a2a_task_blobs"] = lambda: (
+            row
+            for task in _distinct(self._own(db, ks.tenant_a2a_tasks))
+            for row in _prefix(db, ks.a2a_task_blobs.subspace((task,)))
+        )
         return readers
 
     def _sessions(self, db: Database, ks: Keyspace) -> Iterator[KeyValue]:
         ids = _distinct(self._own(db, ks.tenant_sessions))
         yield from _fetch(db, [ks.session(s) for s in ids])
-
-    def _avatar_chunks(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
-        """The chunks of the members' avatar blobs, in key order (blob ids sorted).
-
-        The blob id is the avatar record's ``blob_id`` (accounts' ``Avatar``)."""
-        blob_ids = []
-        for row in _fetch(db, [ks.avatar(u) for u in members]):
-            try:
-                blob_ids.append(uuid.UUID(json.loads(row.value)["blob_id"]))
-            except (ValueError, KeyError, TypeError):
-                continue  # an undecodable record: fdbstore_check reports it
-        for blob_id in sorted(blob_ids, key=lambda b: ks.blob_chunks.pack((b,))):
-            yield from _prefix(db, ks.blob_chunks.subspace((blob_id,)))
 
     def _emails(self, db: Database, ks: Keyspace, members: list[Any]) -> Iterator[KeyValue]:
         if not members:
@@ -264,7 +260,7 @@ class TenantScope:
 
 # agents (issue 13): spaces keyed by tenant first, and spaces keyed by an agent or task id.
 _HUB_BY_TENANT = ("tenant_agents", "tenant_a2a_tasks", "a2a_queue", "a2a_leases", "a2a_signal")
-_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log")
+_HUB_BY_ID = ("agents", "a2a_tasks", "a2a_task_log", "a2a_task_blobs")
 
 
 _REFERENCED = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from config.api.fields import TextField
+from config.api.fields import CursorField, TextField
 from config.api.strict import StrictInputSerializer
 from files.records import Entry
 from files.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -49,7 +49,7 @@ class FileListQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
     )
-    cursor = TextField(required=False, allow_blank=True, max_length=4096)
+    cursor = CursorField(max_length=4096)
     glob = TextField(
         required=False,
         allow_blank=True,

@@ -8,6 +8,7 @@ with ``isError`` set. Anything else goes through the REST handler's
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -43,7 +44,20 @@ def _join(value: Any) -> str:
 
 def tool_errors(fn: F) -> F:
     """Run ``fn``; any exception but ``ToolError`` becomes a ``ToolError`` with
-    ``message_of`` it. The wrapper keeps ``fn``'s signature (the tool's schema)."""
+    ``message_of`` it. The wrapper keeps ``fn``'s signature (the tool's schema), and
+    stays a coroutine function when ``fn`` is one (the SDK awaits it on the loop)."""
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except ToolError:
+                raise
+            except Exception as exc:
+                raise ToolError(message_of(exc)) from exc
+
+        return async_wrapper  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

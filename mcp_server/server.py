@@ -27,11 +27,12 @@ from mcp_types import (
 
 from mcp_server import resources
 from mcp_server.principal import principal_of
-from mcp_server.tools import file_read, files, files_search, sessions
+from mcp_server.tools import file_read, files, files_search, sessions, tasks
 
 NAME = "coditect"
 INSTRUCTIONS = (
-    "Work in one Coditect tenant: its workspace sessions and their files. Every tool acts in "
+    "Work in one Coditect tenant: its workspace sessions, their files, and the agent task "
+    "board (hand tasks to the tenant's worker agents and read their results). Every tool acts in "
     "the tenant of the credentials; whoami says which. Lists are paged: pass nextCursor back "
     "as cursor. File paths are relative to the session's root, '/'-separated (src/app.py)."
 )
@@ -78,6 +79,6 @@ def build_server() -> MCPServer:
         version="5.0.0",
         subscriptions=False,  # stateless: no server-held listen streams
     )
-    for module in (sessions, files, file_read, files_search):
+    for module in (sessions, files, file_read, files_search, tasks):
         module.register(server)
     return server

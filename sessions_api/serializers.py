@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from config.api.fields import TextField
+from config.api.fields import CursorField, TextField
 from config.api.strict import StrictInputSerializer
 from sessions_api.records import Session
 from sessions_api.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -83,9 +83,7 @@ class SessionListQuerySerializer(serializers.Serializer):
         max_value=MAX_PAGE_SIZE,
         help_text=f"Page size, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
     )
-    cursor = TextField(
-        required=False,
-        allow_blank=True,
+    cursor = CursorField(
         max_length=512,
         help_text="`meta.nextCursor` of the previous page; omit (or leave empty) for the first.",
     )

@@ -35,6 +35,9 @@ class Action(StrEnum):
     MANAGE_API_KEYS = "create, list and revoke API keys"
     DELETE_OTHERS_SESSIONS = "delete other members' sessions"
     LEAVE = "leave the tenant"
+    # the A2A hub (issue 13)
+    MANAGE_AGENTS = "register and remove the hub's worker agents (API keys too)"
+    CANCEL_OTHERS_TASKS = "cancel hub tasks others submitted"
 
 
 TABLE: dict[Action, str] = {
@@ -48,6 +51,9 @@ TABLE: dict[Action, str] = {
     Action.MANAGE_API_KEYS: ADMIN,
     Action.DELETE_OTHERS_SESSIONS: ADMIN,
     Action.LEAVE: MEMBER,
+    # the A2A hub (issue 13)
+    Action.MANAGE_AGENTS: ADMIN,
+    Action.CANCEL_OTHERS_TASKS: ADMIN,
 }
 
 
@@ -78,6 +84,12 @@ def may_set_role(*, actor: str, target: str, new: str) -> bool:
 def may_remove(*, actor: str, target: str) -> bool:
     """True when ``actor`` may remove another member whose role is ``target``."""
     return allows(actor, Action.REMOVE_MEMBERS) and (actor == OWNER or target != OWNER)
+
+
+def may_manage_agents(role: str | None, *, api_key: bool) -> bool:
+    """The hub's workers: admins and owners register and remove them, and so does any API
+    key of the tenant (workers run on keys; only admins make keys)."""
+    return api_key or allows(role, Action.MANAGE_AGENTS)
 
 
 def capped(role: str, ceiling: str) -> str:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from rest_framework import serializers
 
 from config.api import clock
-from config.api.fields import EmailField, TextField
+from config.api.fields import CursorField, EmailField, TextField
 from config.api.strict import StrictInputSerializer
 from tenancy.records import KINDS, ROLES
 from tenancy.secrets import MAX_SECRET
@@ -22,7 +22,7 @@ class PageQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
     )
-    cursor = TextField(required=False, allow_blank=True, max_length=512)
+    cursor = CursorField(max_length=512)
 
 
 class TenantInputSerializer(StrictInputSerializer):

@@ -44,3 +44,17 @@ class EmailField(StrictTextMixin, serializers.EmailField):
         kwargs.setdefault("max_length", 254)
         super().__init__(**kwargs)
         self.validators.insert(0, reject_surrogates)
+
+
+class CursorField(TextField):
+    """A page cursor from a query string: empty means the first page.
+
+    Not trimmed: DRF answers a whitespace-only value of a trimming field as
+    blank before any length check, so 513 spaces would pass as "no cursor"
+    where the schema's ``maxLength`` says 400; a cursor is never spaces."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)

@@ -54,8 +54,11 @@ class AddressAndEmailThrottle(BaseThrottle):
             idents.append(f"email:{_digest(email.strip().casefold())}")
         return idents
 
+    def rate(self) -> str:
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
     def allow_request(self, request, view) -> bool:
-        limit, period = parse_rate(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
+        limit, period = parse_rate(self.rate())
         now = clock.now().timestamp()
         window = int(now // period) * period
         counts = counters_hit(

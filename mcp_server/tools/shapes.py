@@ -3,6 +3,8 @@ the SDK publishes them as each tool's output schema."""
 
 from __future__ import annotations
 
+from typing import Any, NotRequired
+
 from typing_extensions import TypedDict
 
 
@@ -85,3 +87,28 @@ class SearchResult(TypedDict):
     complete: bool
     nextCursor: str | None
     note: str | None
+
+
+class TaskStatus(TypedDict):
+    """A2A ``TaskStatus``: the state (``TASK_STATE_...``), when, and the agent's message."""
+
+    state: str
+    timestamp: str
+    message: NotRequired[dict[str, Any]]
+
+
+class TaskData(TypedDict):
+    """An A2A ``Task`` as GetTask answers it (camelCase JSON)."""
+
+    id: str
+    contextId: str
+    status: TaskStatus
+    history: NotRequired[list[dict[str, Any]]]
+    artifacts: NotRequired[list[dict[str, Any]]]
+    metadata: NotRequired[dict[str, Any]]
+
+
+class TaskPage(TypedDict):
+    tasks: list[TaskData]
+    nextCursor: str | None
+    limit: int

@@ -6,6 +6,7 @@ The server runs with 2-second leases so a killed worker's task comes back quickl
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ import uuid
 import httpx
 import pytest
 
+from config.api.ids import uuid7
 from tests.agents.test_a2a_end_to_end import token_for
 from tests.agents.worker import PlainWorker
 from tests.support.server import Server
@@ -30,6 +32,7 @@ def server(launch_server) -> Server:
         WEB_CONCURRENCY="2",
         A2A_LEASE_SECONDS=str(LEASE_S),
         A2A_MAX_MESSAGE_BYTES="4096",
+        A2A_MAX_FILE_BYTES="16384",
     )
     return launch_server(env)
 
@@ -141,6 +144,32 @@ def test_a_huge_message_is_refused_before_anything_is_stored(server, alice, work
     assert reply.status_code == 413 and error(reply)["code"] == -32600
     after = result(rpc(server, alice, "ListTasks", {"pageSize": 100}))
     assert len(after.get("tasks", [])) == len(before.get("tasks", []))
+
+
+def test_a_file_part_is_stored_as_a_blob_and_shown_again(server, alice, worker):
+    data = bytes(range(256)) * 48  # 12 KiB: over the 4 KiB inline limit, under the 16 KiB files'
+    part = {"raw": base64.b64encode(data).decode(), "filename": "f.bin"}
+    message = {"messageId": uuid.uuid4().hex, "role": "ROLE_USER", "parts": [part]}
+    message["metadata"] = {"skillId": "echo"}
+    params = {"message": message, "configuration": {"returnImmediately": True}}
+    task = sent(rpc(server, alice, "SendMessage", params))
+    shown = result(rpc(server, alice, "GetTask", {"id": task["id"]}))
+    assert base64.b64decode(shown["history"][0]["parts"][0]["raw"]) == data
+    result(rpc(server, alice, "CancelTask", {"id": task["id"]}))
+    before = result(rpc(server, alice, "ListTasks", {"pageSize": 100}))
+    part["raw"] = base64.b64encode(data * 2).decode()  # 24 KiB of files
+    message["messageId"] = uuid.uuid4().hex
+    assert error(rpc(server, alice, "SendMessage", params))["code"] == -32602
+    after = result(rpc(server, alice, "ListTasks", {"pageSize": 100}))
+    assert len(after.get("tasks", [])) == len(before.get("tasks", []))
+
+
+def test_a_context_id_naming_no_session_of_the_tenant_is_32602(server, alice, worker):
+    message = {"messageId": uuid.uuid4().hex, "role": "ROLE_USER", "parts": [{"text": "x"}]}
+    message.update(metadata={"skillId": "echo"}, contextId=str(uuid7()))  # a session id's shape
+    params = {"message": message, "configuration": {"returnImmediately": True}}
+    failure = error(rpc(server, alice, "SendMessage", params))
+    assert failure["code"] == -32602 and "session" in failure["message"]
 
 
 def test_return_immediately_answers_the_submitted_task(server, alice, worker):

@@ -144,6 +144,9 @@ def test_every_builder_lands_in_its_own_space_only():
         "a2a_signal": KS.a2a_skill_signal(TENANT, "s"),
         # avatars (issue 9)
         "avatars": KS.avatar(USER),
+        "a2a_task_blobs": KS.a2a_task_blob(SESSION, USER),
+        "a2a_session_tasks": KS.a2a_session_task(SESSION, USER),
+        "a2a_gone_sessions": KS.a2a_gone_session(SESSION),
         "tenants_deleting": KS.tenant_deleting(TENANT),
     }
     assert set(built) == set(SPACES)

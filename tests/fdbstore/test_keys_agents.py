@@ -46,3 +46,14 @@ def test_lease_key_orders_by_expiry():
 
 def test_skill_signal_key():
     assert KS.a2a_skill_signal(TENANT, "echo") == ROOT + b"\x02a2a_signal\x00" + T + b"\x02echo\x00"
+
+
+def test_task_blob_key():
+    blob = UUID("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    assert KS.a2a_task_blob(TASK, blob) == ROOT + b"\x02a2a_task_blobs\x00" + K + T
+
+
+def test_session_task_and_gone_session_keys():
+    session = UUID("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    assert KS.a2a_session_task(session, TASK) == ROOT + b"\x02a2a_session_tasks\x00" + T + K
+    assert KS.a2a_gone_session(session) == ROOT + b"\x02a2a_gone_sessions\x00" + T

@@ -107,6 +107,10 @@ def test_get_is_one_read(api, store, tenant, size):
     assert ops == tenant["auth_ops"] + [("get", keyspace().session(uuid.UUID(sid))), ("commit",)]
 
 
+def _span(scope) -> tuple[bytes, bytes]:
+    return scope.start, scope.stop
+
+
 @pytest.mark.parametrize("size", [3, 60])
 def test_delete_is_one_read_and_two_clears_in_one_transaction(api, store, tenant, size):
     sid = uuid.UUID(_fill(api, tenant, size)[0])
@@ -116,13 +120,17 @@ def test_delete_is_one_read_and_two_clears_in_one_transaction(api, store, tenant
         ("get", ks.session(sid)),
         ("clear", ks.tenant_session(tenant["tenant_id"], sid)),
         ("clear", ks.session(sid)),
+        # the agents hook (issue 13): one bounded read for tasks tied to the session
+        ("get_range", *_span(ks.a2a_session_tasks.range((sid,))), 1, False),
         # the files hook (sessions_api/hooks.py) queues the session's tree for clearing
         ("set", ks.file_trash_entry(sid, uuid.UUID(int=0))),
         ("commit",),
     ]
     assert ops[: len(expected)] == expected
-    # After the commit: only the files app's own clearing, in its own transactions.
+    # After the commit: only the files app's own clearing, in its own transactions
+    # (and the agents app's check for tasks of the gone session: issue 13).
     files_spaces = [ks.file_trash, ks.file_entries, ks.file_usage, ks.blob_chunks]
+    files_spaces.append(ks.a2a_gone_sessions)
     for op in ops[len(expected) :]:
         keys = [k for k in op[1:] if isinstance(k, bytes)]
         assert all(any(space.contains(k) for space in files_spaces) for k in keys), op

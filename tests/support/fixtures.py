@@ -15,7 +15,7 @@ from config.api import clock
 from fdbstore.database import Database
 from tests.support.stores import fresh_store
 
-HIGH_RATES = {"login": "100000/min", "register": "100000/min"}
+HIGH_RATES = {"login": "100000/min", "register": "100000/min", "avatar": "100000/min"}
 
 
 @pytest.fixture

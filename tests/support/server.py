@@ -64,6 +64,7 @@ def server_env(store_path: Path, **overrides: str) -> dict[str, str]:
         "FDBSTORE_PATH": str(store_path),
         "THROTTLE_LOGIN_RATE": HIGH_RATE,
         "THROTTLE_REGISTER_RATE": HIGH_RATE,
+        "THROTTLE_AVATAR_RATE": HIGH_RATE,
     }
     env.update(overrides)
     return env

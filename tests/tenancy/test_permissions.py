@@ -32,6 +32,8 @@ EXPECTED = {  # action: (owner, admin, member)
     A.MANAGE_API_KEYS: (True, True, False),
     A.DELETE_OTHERS_SESSIONS: (True, True, False),
     A.LEAVE: (True, True, True),
+    A.MANAGE_AGENTS: (True, True, False),
+    A.CANCEL_OTHERS_TASKS: (True, True, False),
 }
 
 
