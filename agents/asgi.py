@@ -132,7 +132,24 @@ async def rpc_application(scope: dict, receive: Callable, send: Callable) -> Non
     if principal is None:
         await _send_json(send, 401, _unauthenticated(), [(b"www-authenticate", b"Bearer")])
         return
-    await _rpc({**_at_root(scope), _PRINCIPAL: principal}, receive, send)
+    # Read under the cap here: a body without Content-Length (chunked) is not
+    # checked above, and the SDK would read it whole, however large.
+    body = await _read_body(receive, _max_body())
+    if body is None:
+        await _send_json(send, 413, _too_large(_max_body()))
+        return
+    await _rpc({**_at_root(scope), _PRINCIPAL: principal}, _replay(body, receive), send)
+
+
+def _replay(body: bytes, receive: Callable) -> Callable:
+    """``receive`` that hands over the body already read, then the client's own
+    messages (a stream watches them for the client's disconnect)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> dict:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 async def _django(

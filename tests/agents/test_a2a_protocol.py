@@ -7,6 +7,7 @@ The server runs with 2-second leases so a killed worker's task comes back quickl
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 import sys
 import threading
@@ -144,6 +145,27 @@ def test_a_huge_message_is_refused_before_anything_is_stored(server, alice, work
     assert reply.status_code == 413 and error(reply)["code"] == -32600
     after = result(rpc(server, alice, "ListTasks", {"pageSize": 100}))
     assert len(after.get("tasks", [])) == len(before.get("tasks", []))
+
+
+def chunked(server, token, body: bytes) -> httpx.Response:
+    """POST ``body`` without Content-Length (Transfer-Encoding: chunked)."""
+
+    def pieces():
+        for start in range(0, len(body), 4096):
+            yield body[start : start + 4096]
+
+    headers = {"Content-Type": "application/json", "A2A-Version": "1.0"}
+    headers["Authorization"] = f"Bearer {token}"
+    url = f"{server.base_url}/api/v5/a2a"
+    return httpx.post(url, headers=headers, content=pieces(), timeout=60)
+
+
+def test_a_chunked_body_is_read_under_the_same_cap(server, alice):
+    listing = {"jsonrpc": "2.0", "id": 1, "method": "ListTasks", "params": {"pageSize": 1}}
+    small = chunked(server, alice, json.dumps(listing).encode())
+    assert small.status_code == 200 and "result" in small.json()
+    huge = chunked(server, alice, b'{"jsonrpc": "2.0", "x": "' + b"x" * 20_000_000 + b'"}')
+    assert huge.status_code == 413 and error(huge)["code"] == -32600
 
 
 def test_a_file_part_is_stored_as_a_blob_and_shown_again(server, alice, worker):
