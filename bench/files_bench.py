@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.servers import ROOT, Server, free_port, start_gunicorn, wait_ready
+from bench.servers import Server, start_server
 
 MIB = 1024 * 1024
 PIECE = 1024 * 1024
@@ -47,7 +46,6 @@ class Target:
 
 
 def project_server(store: Path, logs: Path, workers: int) -> Server:
-    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
@@ -56,31 +54,19 @@ def project_server(store: Path, logs: Path, workers: int) -> Server:
         "SKIP_DOTENV": "1",
         "DEBUG": "false",
         "JWT_SECRET": secrets.token_urlsafe(48),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
         "FDBSTORE_PATH": str(store),
         "THROTTLE_LOGIN_RATE": "100000/min",
         "THROTTLE_REGISTER_RATE": "100000/min",
         "LOG_LEVEL": "WARNING",
     }
-    log_path = logs / "project.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "config.server"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server("project", port, process, log_path)
-    try:
-        wait_ready(server, "/api/v5/health", 90, workers)
-    except BaseException:
-        server.stop()
-        raise
-    return server
+
+    def command(port: int) -> tuple[list[str], dict[str, str]]:
+        return [sys.executable, "-m", "config.server"], {"HOST": "127.0.0.1", "PORT": str(port)}
+
+    return start_server(
+        "project", command, workers, env, logs, ready_path="/api/v5/health", ready_timeout=90
+    )
 
 
 def floor_server(folder: Path, logs: Path, workers: int) -> Server:
@@ -89,10 +75,13 @@ def floor_server(folder: Path, logs: Path, workers: int) -> Server:
         "DJANGO_SETTINGS_MODULE": "bench.files_floor.settings",
         "FILES_FLOOR_DIR": str(folder),
     }
+    app = "bench.files_floor.wsgi:application"
     args = ["--workers", str(workers), "--worker-class", "sync", "--timeout", "300"]
-    return start_gunicorn(
-        "floor", "bench.files_floor.wsgi:application", args, workers, env, logs, ready_path="/ready"
-    )
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", app, *args, "--bind", f"127.0.0.1:{port}"]
+
+    return start_server("floor", command, workers, env, logs, ready_path="/ready")
 
 
 def request(server: Server, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
