@@ -13,7 +13,6 @@ out a task whose claim was already answered.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import threading
@@ -112,12 +111,6 @@ def storm_then_kill(server: Server, token: str, agent_id: str, rng: random.Rando
     return storm
 
 
-def check_clean(server: Server) -> None:
-    result = server.manage("fdbstore_check", "--json")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout)["ok"], result.stdout
-
-
 def test_no_answered_task_is_lost_and_no_claim_is_duplicated_across_sigkills(launch_server):
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
@@ -141,7 +134,7 @@ def test_no_answered_task_is_lost_and_no_claim_is_duplicated_across_sigkills(lau
         assert len(storm.submitted) >= MIN_ACKED, (seed, server.log_tail())
         submitted |= storm.submitted
         claimed += storm.claimed
-        check_clean(server)  # the store exactly as the crash left it
+        server.check_store()  # the store exactly as the crash left it
         server = launch_server(env)
         figures.append((round_no, len(storm.submitted), len(storm.claimed)))
 
@@ -159,7 +152,7 @@ def test_no_answered_task_is_lost_and_no_claim_is_duplicated_across_sigkills(lau
         headers = {"Authorization": f"Bearer {token}", "A2A-Version": "1.0"}
         reply = httpx.post(f"{server.base_url}/api/v5/a2a", json=body, headers=headers)
         assert "result" in reply.json(), (seed, task_id, reply.text)
-    check_clean(server)
+    server.check_store()
     print(f"\nhub crash rounds (seed {seed}): round, submits answered, claims answered")
     for row in figures:
         print("  " + ", ".join(map(str, row)))

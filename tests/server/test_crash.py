@@ -16,7 +16,6 @@ The store keeps its production default, ``FDBSTORE_SYNCHRONOUS=FULL``.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import random
 import threading
@@ -90,10 +89,7 @@ def storm_then_kill(server: Server, token: str, rng: random.Random, round_no: in
 
 
 def index_check(server: Server) -> dict:
-    result = server.manage("fdbstore_check", "--json")
-    assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(result.stdout)
-    assert report["ok"], report
+    report = server.check_store()
     return {repo["name"]: repo["records"] for repo in report["repositories"]}
 
 

@@ -132,6 +132,15 @@ class Server:
             check=False,
         )
 
+    def check_store(self) -> dict:
+        """``fdbstore_check --json`` on the server's store; assert it is clean and
+        return its report."""
+        result = self.manage("fdbstore_check", "--json")
+        assert result.returncode == 0, result.stdout + result.stderr
+        report = json.loads(result.stdout)
+        assert report["ok"], report
+        return report
+
 
 def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
     # start_new_session made the master a group leader: its pgid is its pid.
