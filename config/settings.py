@@ -75,6 +75,9 @@ FDBSTORE = {
     "TIMEOUT_MS": env_int("FDBSTORE_TIMEOUT_MS", 5000, minimum=1),
     # FULL: an acknowledged commit survives power loss; NORMAL: survives kill -9.
     "SYNCHRONOUS": env_str("FDBSTORE_SYNCHRONOUS", "FULL"),
+    # The embedded store reads its file through a memory map of up to this many
+    # bytes (0: plain reads); file downloads read half as fast without it.
+    "MMAP_BYTES": env_int("FDBSTORE_MMAP_BYTES", 1 << 30, minimum=0),
 }
 checks.store(FDBSTORE)  # unknown backend, unreadable cluster file, unwritable store path
 

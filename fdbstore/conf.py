@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_LIMIT": 20,
     "TIMEOUT_MS": 5000,
     "SYNCHRONOUS": "FULL",
+    "MMAP_BYTES": 1 << 30,
 }
 BACKENDS = {
     "memory": "fdbstore.backends.memory.MemoryDatabase",

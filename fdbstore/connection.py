@@ -35,6 +35,7 @@ def open_database(config: dict[str, Any] | None = None, *, check_layout: bool = 
         retry_limit=config["RETRY_LIMIT"],
         timeout_ms=config["TIMEOUT_MS"],
         synchronous=config["SYNCHRONOUS"],
+        mmap_bytes=config["MMAP_BYTES"],
     )
     if check_layout:
         layout.ensure_layout(db)

@@ -107,6 +107,7 @@ class EmbeddedDatabase(Database):
         retry_limit: int = 20,
         timeout_ms: int = 5000,
         synchronous: str = "FULL",
+        mmap_bytes: int = 1 << 30,
         **_: object,
     ) -> None:
         super().__init__(retry_limit=retry_limit)
@@ -115,6 +116,7 @@ class EmbeddedDatabase(Database):
         self.path = str(Path(path).resolve())
         self._timeout_s = timeout_ms / 1000
         self._synchronous = synchronous.upper()
+        self._mmap_bytes = int(mmap_bytes)
         self._pool: list[_Connection] = []
         self._commits = 0
         # Writers queue here, then on SQLite's lock (which stays the guard
@@ -175,6 +177,10 @@ class EmbeddedDatabase(Database):
         )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
+        # Pages are read straight from the OS page cache instead of copied into
+        # SQLite's own cache first: chunked file contents stream about 1.6x as fast
+        # (docs/STORE.md). The file never shrinks (no VACUUM), so the map stays valid.
+        conn.execute(f"PRAGMA mmap_size={self._mmap_bytes}")
         return conn
 
     def acquire(self) -> _Connection:

@@ -51,3 +51,23 @@ def test_a_commit_whose_conflict_history_was_pruned_is_too_old(tmp_path):
         stale.commit()
     assert info.value.code == 1007
     assert db.transact(lambda tr: tr.get(b"k")) == b"1"
+
+
+@pytest.mark.parametrize("mmap_bytes", [0, 64 << 20])
+def test_its_connections_map_the_file_as_configured(tmp_path, mmap_bytes):
+    db = EmbeddedDatabase(path=str(tmp_path / "store.sqlite3"), mmap_bytes=mmap_bytes)
+    db.transact(lambda tr: tr.set(b"k", b"v" * 90_000))  # an overflowing value, as chunks are
+    conn = db.acquire()
+    try:
+        assert conn.execute("PRAGMA mmap_size").fetchone()[0] == mmap_bytes
+    finally:
+        db.release(conn)
+    assert db.transact(lambda tr: tr.get(b"k")) == b"v" * 90_000
+
+
+def test_open_database_hands_the_mmap_setting_to_the_store(tmp_path):
+    from fdbstore.connection import open_database
+
+    path = str(tmp_path / "store.sqlite3")
+    db = open_database({"BACKEND": "embedded", "PATH": path, "MMAP_BYTES": 12345 * 4096})
+    assert db._mmap_bytes == 12345 * 4096
