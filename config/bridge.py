@@ -11,8 +11,8 @@ a thread; the thread returns the status, headers and the joined body.
   through ``wsgi.input`` as it reads, never held whole in memory. A
   ``Content-Length`` above ``SERVER_MAX_BODY_BYTES`` is a 413 at once.
 - **Streaming responses** (``StreamingHttpResponse``, ``FileResponse``) are
-  pulled from their iterator in the pool, one chunk per hop, and sent as they
-  come.
+  pulled from their iterator in the pool, one chunk per hop, the next chunk
+  read while the last is sent.
 - **Overload**: more than ``max_pending`` requests waiting for or holding a
   thread is a 503 with ``Retry-After: 1``.
 - **Timeouts**: a request still in Django after ``SERVER_REQUEST_TIMEOUT``
@@ -41,6 +41,7 @@ from config.threadpool import ThreadPool
 logger = logging.getLogger("coditect.server")
 
 BUFFER_BYTES = 256 * 1024  # bodies up to this are read before Django runs
+READ_AHEAD_BYTES = 1024 * 1024  # a larger body comes to Django's thread this much per hop
 FILE_BATCH_BYTES = 256 * 1024  # a FileResponse's 4 KiB blocks go out in batches this big
 # Header name (bytes) -> WSGI environ key; None for names with "_" (dropped, as
 # gunicorn and runserver drop them: X_Forwarded_Proto must not pass for X-Forwarded-Proto).
@@ -104,7 +105,11 @@ def build_environ(scope: dict, body: Any) -> dict[str, Any]:
 
 
 class StreamInput(io.RawIOBase):
-    """``wsgi.input`` for a large body: reads ASGI messages as Django asks for bytes."""
+    """``wsgi.input`` for a large body: reads ASGI messages as Django asks for bytes.
+
+    One hop to the event loop gathers messages until ``READ_AHEAD_BYTES`` (or
+    what was asked, if more) are buffered: a 64 KiB reader of a big upload pays
+    one hop per MiB, not one per message."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, receive: Callable, first: bytes) -> None:
         super().__init__()
@@ -115,20 +120,32 @@ class StreamInput(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    async def _next(self) -> dict:
-        return await self._receive()
+    async def _gather(self, want: int) -> tuple[list[bytes], bool, bool]:
+        """Receive until ``want`` bytes came or the body ended: (parts, more, disconnected)."""
+        parts: list[bytes] = []
+        got = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                return parts, False, True
+            body = message.get("body", b"")
+            parts.append(body)
+            got += len(body)
+            if not message.get("more_body", False):
+                return parts, False, False
+            if got >= want:
+                return parts, True, False
 
-    def _pull(self) -> bool:
+    def _pull(self, size: int = 0) -> bool:
         if not self._more:
             return False
-        # A coroutine around receive(): granian's receive() returns an awaitable that is
-        # not a coroutine, which run_coroutine_threadsafe refuses (TypeError).
-        message = asyncio.run_coroutine_threadsafe(self._next(), self._loop).result()
-        if message["type"] == "http.disconnect":
-            self._more = False
+        want = max(size - len(self._buffer), READ_AHEAD_BYTES)
+        future = asyncio.run_coroutine_threadsafe(self._gather(want), self._loop)
+        parts, self._more, disconnected = future.result()
+        for part in parts:
+            self._buffer += part
+        if disconnected:
             raise OSError("the client disconnected while sending the body")
-        self._more = message.get("more_body", False)
-        self._buffer += message.get("body", b"")
         return True
 
     def read(self, size: int | None = -1) -> bytes:
@@ -136,7 +153,7 @@ class StreamInput(io.RawIOBase):
             while self._pull():
                 pass
             size = len(self._buffer)
-        while len(self._buffer) < size and self._pull():
+        while len(self._buffer) < size and self._pull(size):
             pass
         out = bytes(self._buffer[:size])
         del self._buffer[:size]
@@ -342,15 +359,25 @@ class WSGIBridge:
         loop = asyncio.get_running_loop()
         batch = FILE_BATCH_BYTES if getattr(result, "file_to_stream", None) is not None else 0
         iterator = iter(result)
+        # One chunk ahead: the pool reads chunk n + 1 while chunk n goes out, and a
+        # slow client still holds no thread (at most one read is in flight). The
+        # read is shielded: if this task is cancelled, the read still ends before
+        # the iterator is closed (a generator is not re-entrant).
+        ahead = self.pool.run(loop, _next_chunk, iterator, batch)
         try:
             while True:
-                chunk = await self.pool.run(loop, _next_chunk, iterator, batch)
+                chunk = await asyncio.shield(ahead)
                 if chunk is None:
                     break
+                ahead = self.pool.run(loop, _next_chunk, iterator, batch)
                 if chunk:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         except OSError:
             logger.info("the client went away during a streamed response")
         finally:
-            await self.pool.run(loop, _close, result)
+            if not ahead.done():
+                await asyncio.wait([ahead])
+            if not ahead.cancelled():
+                ahead.exception()  # retrieved: a read error after the client left is moot
+            await asyncio.shield(self.pool.run(loop, _close, result))

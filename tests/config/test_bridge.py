@@ -10,6 +10,7 @@ chunk by chunk, and the router sends mounted prefixes to their app.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import threading
@@ -17,7 +18,13 @@ import time
 
 from django.core.wsgi import get_wsgi_application
 
-from config.bridge import BUFFER_BYTES, WSGIBridge, build_environ
+from config.bridge import (
+    BUFFER_BYTES,
+    READ_AHEAD_BYTES,
+    StreamInput,
+    WSGIBridge,
+    build_environ,
+)
 from config.router import Router
 
 SECURITY = {
@@ -167,8 +174,16 @@ def test_a_worker_with_too_many_requests_waiting_answers_503_at_once():
     assert headers[b"retry-after"] == b"1"
 
 
-def test_a_large_body_streams_into_the_app_as_it_reads():
+def test_a_large_body_streams_into_the_app_as_it_reads(monkeypatch):
     seen = {}
+    gathers: list[int] = []
+    gather = StreamInput._gather
+
+    async def counted(self, want):
+        gathers.append(want)
+        return await gather(self, want)
+
+    monkeypatch.setattr(StreamInput, "_gather", counted)
 
     def digest(environ, start_response):
         stream = environ["wsgi.input"]
@@ -187,6 +202,25 @@ def test_a_large_body_streams_into_the_app_as_it_reads():
     assert status == 200
     assert body.decode() == f"{len(data)} {hashlib.sha256(data).hexdigest()}"
     assert seen["buffered"] is False and len(data) > BUFFER_BYTES
+    # 64 KiB reads of the 0.9 MB left after the buffered start: one hop gathers it all.
+    assert gathers == [READ_AHEAD_BYTES]
+
+
+def test_a_large_body_arrives_whole_however_the_app_reads_it():
+    chunks = [bytes([i % 251]) * 70_000 for i in range(40)]  # 2.8 MB in 40 messages
+    data = b"".join(chunks)
+    got = {}
+
+    def reader(environ, start_response):
+        stream = environ["wsgi.input"]
+        parts = [stream.read(5), stream.readline(), stream.read(3_000_000 - 10)]
+        got["data"] = b"".join(parts)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    sc = scope("/upload", "PUT", [(b"content-length", str(len(data)).encode())])
+    status, _, _ = answer(drive(bridge(reader, max_body=4 * 1024 * 1024), sc, chunks))
+    assert status == 200 and got["data"] == data
 
 
 def test_a_streaming_response_goes_out_chunk_by_chunk_and_is_closed():
@@ -210,6 +244,87 @@ def test_a_streaming_response_goes_out_chunk_by_chunk_and_is_closed():
     assert bodies == [b"one\n", b"two\n", b"three\n"]
     assert sent[-1] == {"type": "http.response.body", "body": b""}
     assert closed.is_set()
+
+
+class SlowStream:
+    """A streaming body whose reads take ``read_s`` each and must never overlap."""
+
+    streaming = True
+
+    def __init__(self, pieces: int, read_s: float) -> None:
+        self.pieces, self.read_s = pieces, read_s
+        self.busy = threading.Lock()
+        self.events: list[tuple[str, float]] = []
+        self.closed = threading.Event()
+
+    def __iter__(self):
+        for n in range(self.pieces):
+            assert self.busy.acquire(blocking=False), "two reads at once"
+            self.events.append(("read", time.monotonic()))
+            time.sleep(self.read_s)
+            self.busy.release()
+            yield bytes([n]) * 10
+
+    def close(self):
+        assert self.busy.acquire(blocking=False), "closed during a read"
+        self.events.append(("close", time.monotonic()))
+        self.closed.set()
+
+
+def test_a_streaming_response_reads_the_next_chunk_while_the_last_is_sent():
+    stream = SlowStream(pieces=4, read_s=0.05)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return stream
+
+    sent_at: list[float] = []
+
+    async def run():
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            if message.get("body"):
+                sent_at.append(time.monotonic())
+                await asyncio.sleep(0.1)  # a slow client: the next read overlaps this
+
+        await bridge(app)(scope(), receive, send)
+
+    started = time.monotonic()
+    asyncio.run(run())
+    reads = [at for kind, at in stream.events if kind == "read"]
+    assert len(reads) == 4 and stream.events[-1][0] == "close"
+    for n in range(1, 4):  # read n began while chunk n - 1 was being sent
+        assert sent_at[n - 1] <= reads[n] < sent_at[n - 1] + 0.1
+    # Sends (0.4 s) and reads (0.2 s) overlap: sequential would take 0.6 s.
+    assert time.monotonic() - started < 0.55
+
+
+def test_a_stream_cancelled_mid_read_is_closed_only_after_that_read_ends():
+    stream = SlowStream(pieces=5, read_s=0.2)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return stream
+
+    async def run():
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            pass
+
+        task = asyncio.create_task(bridge(app)(scope(), receive, send))
+        await asyncio.sleep(0.3)  # the second read is in flight
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    assert stream.closed.wait(2)
+    kinds = [kind for kind, _ in stream.events]
+    assert kinds == ["read", "read", "close"]
 
 
 def test_the_environ_keeps_the_raw_path_and_drops_headers_with_underscores():
@@ -259,3 +374,35 @@ def test_the_router_sends_a_mounted_prefix_to_its_app_and_the_rest_to_django():
     assert answer(drive(router, scope("/api/v5/mcpx")))[0] == 204
     assert answer(drive(router, scope("/api/v5/health")))[0] == 204
     assert calls == [("/api/v5/mcp", "/api/v5/mcp/messages"), ("/api/v5/mcp", "/api/v5/mcp")]
+
+
+def test_a_client_leaving_mid_body_is_an_oserror_for_the_reader():
+    got = {}
+
+    def reader(environ, start_response):
+        stream, parts = environ["wsgi.input"], []
+        try:
+            while piece := stream.read(65536):
+                parts.append(piece)
+        except OSError as exc:
+            got["error"] = str(exc)
+        got["size"] = sum(map(len, parts))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    messages = [{"type": "http.request", "body": b"x" * 100_000, "more_body": True}] * 5
+    messages.append({"type": "http.disconnect"})
+
+    async def run():
+        async def receive():
+            return messages.pop(0)
+
+        async def send(message):
+            pass
+
+        sc = scope("/upload", "PUT", [(b"content-length", b"2000000")])
+        await bridge(reader, max_body=4 * 1024 * 1024)(sc, receive, send)
+
+    asyncio.run(run())
+    assert got["error"] == "the client disconnected while sending the body"
+    assert 0 < got["size"] < 500_000  # the upload is over: what was left buffered is moot
