@@ -161,12 +161,17 @@ class FileView(FilesView):
                 break
             pieces = blob_read(get_database(), entry.blob, entry.size, start=start, stop=stop)
             try:  # the first piece now: a version replaced meanwhile is looked up again
-                first = [next(pieces)] if stop > start else []
+                first = next(pieces) if stop > start else b""
             except BlobMissing:
                 continue
-            response = StreamingHttpResponse(
-                chain(first, pieces), status=206 if span else 200, content_type=entry.content_type
-            )
+            status = 206 if span else 200
+            if len(first) == stop - start:  # all of it in one piece: no stream to drive
+                pieces.close()
+                response = HttpResponse(first, status=status, content_type=entry.content_type)
+            else:
+                response = StreamingHttpResponse(
+                    chain((first,), pieces), status=status, content_type=entry.content_type
+                )
             break
         else:
             raise Conflict("The file kept changing while it was read; try again.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from fdbstore import blobs
 from tests.files.support import Files, body_of, new_session
 
 
@@ -74,6 +75,25 @@ def test_ranges(files):
     assert outside.status_code == 416 and outside["Content-Range"] == "bytes */100"
     assert files.get("r.bin", HTTP_RANGE="bytes=1-2,5-6").status_code == 200
     assert files.get("r.bin", HTTP_RANGE="bytes=1-2", HTTP_IF_RANGE='"old"').status_code == 200
+
+
+def test_a_file_read_in_one_piece_is_one_body_and_a_bigger_one_streams(files):
+    """Up to ``READ_CHUNKS`` chunks come back as a plain response (no stream to drive:
+    one hop in the server); more are streamed, piece by piece, with the same bytes."""
+    one_piece = blobs.READ_CHUNKS * blobs.CHUNK_SIZE
+    data = bytes(range(256)) * (one_piece // 128 + 3)  # two pieces and a bit
+    files.put("one.bin", data[:one_piece])
+    files.put("two.bin", data)
+    whole = files.get("one.bin")
+    assert whole.streaming is False and whole.content == data[:one_piece]
+    streamed = files.get("two.bin")
+    assert streamed.streaming is True and body_of(streamed) == data
+    assert streamed["Content-Length"] == str(len(data))
+    tail = files.get("two.bin", HTTP_RANGE="bytes=-768")  # one piece again
+    assert tail.status_code == 206 and tail.streaming is False
+    assert tail.content == data[-768:]
+    across = files.get("two.bin", HTTP_RANGE=f"bytes=10-{one_piece + 9}")
+    assert across.streaming is True and body_of(across) == data[10 : one_piece + 10]
 
 
 def test_delete_file_and_directories(files):
