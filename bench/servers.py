@@ -135,13 +135,14 @@ class Server:
                 out.append(int(part))
         return out
 
-    def worker_rss_kib(self) -> dict[int, int]:
-        """Each worker's resident set (VmRSS) in KiB, from /proc/<pid>/status."""
+    def worker_rss_kib(self, field: str = "VmRSS") -> dict[int, int]:
+        """Each worker's resident set in KiB, from /proc/<pid>/status: ``VmRSS`` (all
+        of it), or ``RssAnon`` (its private memory, without mapped file pages)."""
         out: dict[int, int] = {}
         for pid in self.worker_pids():
             with contextlib.suppress(OSError):
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field + ":"):
                         out[pid] = int(line.split()[1])
         return out
 
