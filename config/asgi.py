@@ -20,8 +20,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, reset_queries
 
 from config.bridge import WSGIBridge
+from config.malloc import tune_malloc
 from config.router import Router
 
+tune_malloc(settings.SERVER_MALLOC_KEEP_MIB)  # in each worker, after the fork
 wsgi_application = get_wsgi_application()
 if not settings.DATABASES:
     # No relational database (DATABASES = {}): Django's per-request connection

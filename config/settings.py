@@ -203,6 +203,8 @@ ASGI_MOUNTS: dict[str, str] = {}
 # answers: 503 after SERVER_REQUEST_TIMEOUT seconds in Django, or with more than
 # SERVER_MAX_PENDING requests queued in one worker; 413 above SERVER_MAX_BODY_BYTES.
 SERVER_THREADS = env_int("SERVER_THREADS", 4, minimum=1, maximum=256)
+# Freed memory a worker keeps per heap (config/malloc.py); 0 leaves glibc's defaults.
+SERVER_MALLOC_KEEP_MIB = env_int("SERVER_MALLOC_KEEP_MIB", 32, minimum=0, maximum=1024)
 SERVER_REQUEST_TIMEOUT = env_int("SERVER_REQUEST_TIMEOUT", 30, minimum=1)
 SERVER_MAX_PENDING = env_int("SERVER_MAX_PENDING", 256, minimum=1)
 SERVER_MAX_BODY_BYTES = env_int("SERVER_MAX_BODY_BYTES", 128 * 1024 * 1024, minimum=1024)
