@@ -12,6 +12,7 @@ The whole API, for files, avatars, A2A parts and whoever comes next::
     blob = blob_write(db, pieces, max_bytes=..., ttl=...)   # many transactions
     db.transact(lambda tr: (record_set(tr, ..., blob.id), blob_publish(tr, blob.id)))
     for piece in blob_read(db, blob.id, blob.size, start=0, stop=None): ...
+    data = blob_get(tr, blob.id, blob.size)                 # a small one, in tr
     db.transact(lambda tr: (record_clear(tr, ...), blob_retire(tr, old_id)))
     blob_delete(db, old_id)                                  # bounded batches
     blobs_purge(db)                                          # from purge_expired
@@ -211,6 +212,23 @@ def blob_read(
             pieces.append(row.value[max(start - base, 0) : stop - base])
             index += 1
         yield b"".join(pieces)  # one piece per transaction: fewer hops for the server
+
+
+def blob_get(tr: ReadOperations, blob_id: uuid.UUID, size: int) -> bytes:
+    """The whole of a small blob (at most ``READ_CHUNKS`` chunks), read in the caller's
+    transaction: with the record that names it, in one snapshot and one round trip less.
+
+    Raises ``BlobMissing`` when a chunk is absent or shorter than ``size`` says."""
+    count = -(-size // CHUNK_SIZE)
+    if count > READ_CHUNKS:
+        raise ValueError(f"blob_get reads at most {READ_CHUNKS} chunks; use blob_read")
+    if count == 0:
+        return b""
+    ks = keyspace()
+    rows = tr.get_range(ks.blob_chunk(blob_id, 0), ks.blob_chunk(blob_id, count), limit=count)
+    if len(rows) != count or sum(len(row.value) for row in rows) != size:
+        raise BlobMissing(f"blob {blob_id} is missing or damaged")
+    return b"".join(row.value for row in rows)
 
 
 def blob_delete(db: Database, blob_id: uuid.UUID, *, size: int = DELETE_CHUNKS) -> int:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from accounts.records import Principal
+from fdbstore import blobs
 from fdbstore.connection import get_database
 from fdbstore.transaction import ReadOperations
 from files.errors import FileNotFound, InvalidPath
@@ -45,6 +46,32 @@ def file_stat(*, principal: Principal, session_id: str, parts: tuple[str, ...]) 
         return entry
 
     return get_database().transact(lambda tr: stat(tr.snapshot))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    entry: Entry
+    content: bytes | None  # the whole file, when it is small enough to come along
+
+
+def file_fetch(
+    *, principal: Principal, session_id: str, parts: tuple[str, ...], small: int
+) -> Fetched:
+    """A file's entry, and its content too if the file holds at most ``small`` bytes
+    (and at most ``READ_CHUNKS`` chunks): both from one snapshot, in one transaction."""
+    sid = parse_session_id(session_id)
+    small = min(small, blobs.READ_CHUNKS * blobs.CHUNK_SIZE)
+
+    def fetch(tr: ReadOperations) -> Fetched:
+        session_scope(tr, principal=principal, sid=sid)
+        entry = locate(tr, sid, parts).entry
+        if entry is None:
+            raise FileNotFound()
+        if entry.is_dir or entry.size > small:
+            return Fetched(entry, None)
+        return Fetched(entry, blobs.blob_get(tr, entry.blob, entry.size))  # type: ignore[arg-type]
+
+    return get_database().transact(lambda tr: fetch(tr.snapshot))
 
 
 @dataclass(frozen=True)

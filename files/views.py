@@ -38,7 +38,7 @@ from files.errors import (
     RangeNotSatisfiable,
 )
 from files.paths import join, parse_path
-from files.selectors import file_list, file_stat, usage_of
+from files.selectors import file_fetch, file_list, usage_of
 from files.serializers import (
     EntrySerializer,
     FileListQuerySerializer,
@@ -58,6 +58,7 @@ EntryPageEnvelope = envelope(
 UsageEnvelope = envelope("UsageResponse", UsageSerializer())
 _E412 = "If-Match or If-None-Match not satisfied."
 _E416 = "The range lies outside the file (`Content-Range: bytes */size`)."
+ONE_PIECE = 1 << 20  # files up to this size are read with their entry (fdbstore.blobs.blob_get)
 _E411 = "No Content-Length: a file is sent with its length."
 _SID = OpenApiParameter("sessionId", OpenApiTypes.UUID, OpenApiParameter.PATH)
 _PATH = OpenApiParameter(
@@ -145,7 +146,18 @@ class FileView(FilesView):
     def _serve(self, request, session_id: str, path: str, *, body: bool) -> HttpResponse:
         parts = parse_path(path)
         for _attempt in range(3):
-            entry = file_stat(principal=request.user, session_id=session_id, parts=parts)
+            # A file of up to one read piece (1 MiB) comes with its entry, in one
+            # transaction; a bigger one streams from its blob afterwards.
+            try:
+                fetched = file_fetch(
+                    principal=request.user,
+                    session_id=session_id,
+                    parts=parts,
+                    small=ONE_PIECE if body else 0,
+                )
+            except BlobMissing:
+                continue
+            entry = fetched.entry
             if entry.is_dir:
                 raise IsADirectory("This path names a directory; list it with GET files?path=.")
             if not_modified(entry, parse_tags(request.META.get("HTTP_IF_NONE_MATCH"))):
@@ -154,9 +166,13 @@ class FileView(FilesView):
                 return response
             span = self._range(request, entry)
             start, stop = span or (0, entry.size)
+            status = 206 if span else 200
             if not body:
+                response = HttpResponse(status=status, content_type=entry.content_type)
+                break
+            if fetched.content is not None:
                 response = HttpResponse(
-                    status=206 if span else 200, content_type=entry.content_type
+                    fetched.content[start:stop], status=status, content_type=entry.content_type
                 )
                 break
             pieces = blob_read(get_database(), entry.blob, entry.size, start=start, stop=stop)
@@ -164,7 +180,6 @@ class FileView(FilesView):
                 first = next(pieces) if stop > start else b""
             except BlobMissing:
                 continue
-            status = 206 if span else 200
             if len(first) == stop - start:  # all of it in one piece: no stream to drive
                 pieces.close()
                 response = HttpResponse(first, status=status, content_type=entry.content_type)

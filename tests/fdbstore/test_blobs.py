@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from fdbstore.blobs import (
     BlobMissing,
     BlobTooLarge,
     blob_delete,
+    blob_get,
     blob_is_pending,
     blob_publish,
     blob_read,
@@ -81,6 +83,33 @@ def test_a_read_of_a_deleted_blob_raises_rather_than_yield_short_bytes(db, monke
     blob_delete(db, blob.id)
     with pytest.raises(BlobMissing):
         next(reader)
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK_SIZE, 16 * CHUNK_SIZE])
+def test_blob_get_reads_a_small_blob_whole_in_the_callers_transaction(db, size):
+    data = os.urandom(size)
+    blob = blob_write(db, [data])
+    marker = keyspace().blob_marker(blob.id)
+
+    def read(tr):  # the blob and another key, one snapshot
+        return blob_get(tr, blob.id, blob.size), tr.get(marker)
+
+    content, pending_marker = db.transact(read)
+    assert content == data and pending_marker is not None
+    blob_delete(db, blob.id)
+
+
+def test_blob_get_refuses_a_big_blob_and_a_missing_one(db):
+    big = blobs.READ_CHUNKS * CHUNK_SIZE + 1
+    with pytest.raises(ValueError, match="at most"):
+        db.transact(lambda tr: blob_get(tr, uuid.uuid4(), big))
+    blob = blob_write(db, [os.urandom(3 * CHUNK_SIZE)])
+    db.transact(lambda tr: tr.clear(keyspace().blob_chunk(blob.id, 1)))  # a chunk lost
+    with pytest.raises(BlobMissing):
+        db.transact(lambda tr: blob_get(tr, blob.id, blob.size))
+    blob_delete(db, blob.id)
+    with pytest.raises(BlobMissing):
+        db.transact(lambda tr: blob_get(tr, blob.id, blob.size))
 
 
 def test_it_refuses_more_than_max_bytes_and_leaves_nothing(db):
