@@ -1,8 +1,9 @@
 """``/api/v5/sessions/{sessionId}/files...`` and ``/api/v5/usage``.
 
-File bodies travel raw, streamed both ways: a PUT's body is read in chunks
-straight into the blob store, a GET's response is a generator over the
-blob's chunks. Everything else (metadata, listings, errors) is the envelope.
+File bodies travel raw: a PUT's body is read in chunks straight into the blob
+store; a GET of a file up to 1 MiB is read with its entry in one transaction
+and answered whole, a bigger one streams from the blob a piece (1 MiB) per
+transaction. Everything else (metadata, listings, errors) is the envelope.
 """
 
 from __future__ import annotations
