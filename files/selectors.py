@@ -20,6 +20,7 @@ from sessions_api.selectors import parse_session_id, session_in_tenant
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 MAX_SCAN = 5000  # entries a filtered page may skip before it answers with a cursor
+SMALL_FILE_BYTES = 1 << 20  # a file up to this size can be read with its entry (file_fetch)
 
 
 def session_scope(tr: ReadOperations, *, principal: Principal, sid: uuid.UUID) -> None:
@@ -33,19 +34,6 @@ def file_session(*, principal: Principal, session_id: str) -> uuid.UUID:
     sid = parse_session_id(session_id)
     get_database().transact(lambda tr: session_scope(tr.snapshot, principal=principal, sid=sid))
     return sid
-
-
-def file_stat(*, principal: Principal, session_id: str, parts: tuple[str, ...]) -> Entry:
-    sid = parse_session_id(session_id)
-
-    def stat(tr: ReadOperations) -> Entry:
-        session_scope(tr, principal=principal, sid=sid)
-        entry = locate(tr, sid, parts).entry
-        if entry is None:
-            raise FileNotFound()
-        return entry
-
-    return get_database().transact(lambda tr: stat(tr.snapshot))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from files.errors import (
     RangeNotSatisfiable,
 )
 from files.paths import join, parse_path
-from files.selectors import file_fetch, file_list, usage_of
+from files.selectors import SMALL_FILE_BYTES, file_fetch, file_list, usage_of
 from files.serializers import (
     EntrySerializer,
     FileListQuerySerializer,
@@ -59,7 +59,6 @@ EntryPageEnvelope = envelope(
 UsageEnvelope = envelope("UsageResponse", UsageSerializer())
 _E412 = "If-Match or If-None-Match not satisfied."
 _E416 = "The range lies outside the file (`Content-Range: bytes */size`)."
-ONE_PIECE = 1 << 20  # files up to this size are read with their entry (fdbstore.blobs.blob_get)
 _E411 = "No Content-Length: a file is sent with its length."
 _SID = OpenApiParameter("sessionId", OpenApiTypes.UUID, OpenApiParameter.PATH)
 _PATH = OpenApiParameter(
@@ -154,7 +153,7 @@ class FileView(FilesView):
                     principal=request.user,
                     session_id=session_id,
                     parts=parts,
-                    small=ONE_PIECE if body else 0,
+                    small=SMALL_FILE_BYTES if body else 0,
                 )
             except BlobMissing:
                 continue

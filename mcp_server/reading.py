@@ -1,8 +1,9 @@
 """Reading a workspace file's bytes for MCP: one range, text or not.
 
 The REST download streams a range of the file's current blob; a tool needs
-the bytes in hand, bounded. ``file_bytes`` stats the file and reads the range
-of that version, looking it up again if it was replaced meanwhile."""
+the bytes in hand, bounded. ``file_bytes`` reads a small file with its entry
+in one transaction; of a bigger one it reads the range of the version it
+found, looking it up again if it was replaced meanwhile."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fdbstore.blobs import BlobMissing, blob_read
 from fdbstore.connection import get_database
 from files.errors import Conflict, IsADirectory
 from files.records import Entry
-from files.selectors import file_stat
+from files.selectors import SMALL_FILE_BYTES, file_fetch
 
 READ_MAX_BYTES = 256 * 1024  # one file_read call; more in ranges (offset, nextOffset)
 ATTEMPTS = 3
@@ -31,13 +32,21 @@ def file_bytes(
 ) -> Chunk:
     """Up to ``length`` bytes of the file from ``offset`` (fewer at its end)."""
     for _attempt in range(ATTEMPTS):
-        entry = file_stat(principal=principal, session_id=session_id, parts=parts)
+        try:
+            fetched = file_fetch(
+                principal=principal, session_id=session_id, parts=parts, small=SMALL_FILE_BYTES
+            )
+        except BlobMissing:
+            continue
+        entry = fetched.entry
         if entry.is_dir:
             raise IsADirectory("This path names a directory; list it with files_list.")
         start = min(offset, entry.size)
         stop = min(entry.size, start + length)
         if stop <= start:
             return Chunk(entry, start, b"")
+        if fetched.content is not None:
+            return Chunk(entry, start, fetched.content[start:stop])
         try:
             pieces = blob_read(get_database(), entry.blob, entry.size, start=start, stop=stop)
             return Chunk(entry, start, b"".join(pieces))
