@@ -147,13 +147,15 @@ class FileView(FilesView):
         parts = parse_path(path)
         for _attempt in range(3):
             # A file of up to one read piece (1 MiB) comes with its entry, in one
-            # transaction; a bigger one streams from its blob afterwards.
+            # transaction; a bigger one streams from its blob afterwards. A
+            # revalidation (If-None-Match) is most often a 304: its content stays put.
+            fetch_content = body and not request.META.get("HTTP_IF_NONE_MATCH")
             try:
                 fetched = file_fetch(
                     principal=request.user,
                     session_id=session_id,
                     parts=parts,
-                    small=SMALL_FILE_BYTES if body else 0,
+                    small=SMALL_FILE_BYTES if fetch_content else 0,
                 )
             except BlobMissing:
                 continue
