@@ -4,10 +4,10 @@ By default glibc serves an allocation above its mmap threshold (128 KiB at
 first, raised as such blocks are freed) with a fresh ``mmap``, and hands the
 free top of a thread's heap back to the kernel past a 128 KiB trim threshold.
 A download's 1 MiB piece, built in a Django thread and freed after granian
-sent it, then costs the kernel a page fault per 4 KiB page every time: half
-the time the view spends on a 1 MiB file (docs/BENCHMARKS.md, "Workspace
-files"). With both thresholds raised, those pieces reuse memory the worker
-already has. The cost: a worker keeps up to ``SERVER_MALLOC_KEEP_MIB`` of
+sent it, then costs the kernel a page fault per 4 KiB page every time: about
+40% of the time the view spends on a 1 MiB file (docs/BENCHMARKS.md, "Files
+(issue 11)"). With both thresholds raised, those pieces reuse memory the
+worker already has. The cost: a worker keeps up to ``SERVER_MALLOC_KEEP_MIB`` of
 freed memory per heap instead of returning it at once.
 
 No-op where the C library is not glibc (musl, macOS): ``mallopt`` is absent.
