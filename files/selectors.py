@@ -118,6 +118,20 @@ def file_list(
     return get_database().transact(lambda tr: page(tr.snapshot))
 
 
+def file_list_query(*, principal: Principal, session_id: str, query: dict) -> Listing:
+    """``file_list`` for a validated ``FileListQuerySerializer``'s data: what the REST
+    listing and the MCP ``files_list`` tool both ask for."""
+    return file_list(
+        principal=principal,
+        session_id=session_id,
+        parts=parse_path(query["path"], allow_root=True),
+        recursive=query["recursive"],
+        limit=query["limit"],
+        cursor=query.get("cursor") or None,
+        glob=query.get("glob") or None,
+    )
+
+
 def _relative(path: str, base: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(path.split("/"))[len(base) :]
 

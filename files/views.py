@@ -39,7 +39,7 @@ from files.errors import (
     RangeNotSatisfiable,
 )
 from files.paths import join, parse_path
-from files.selectors import SMALL_FILE_BYTES, file_fetch, file_list, usage_of
+from files.selectors import SMALL_FILE_BYTES, file_fetch, file_list_query, usage_of
 from files.serializers import (
     EntrySerializer,
     FileListQuerySerializer,
@@ -283,15 +283,7 @@ class FolderListView(FilesView):
         query = FileListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         data: dict[str, Any] = query.validated_data
-        listing = file_list(
-            principal=request.user,
-            session_id=sessionId,
-            parts=parse_path(data["path"], allow_root=True),
-            recursive=data["recursive"],
-            limit=data["limit"],
-            cursor=data.get("cursor") or None,
-            glob=data.get("glob") or None,
-        )
+        listing = file_list_query(principal=request.user, session_id=sessionId, query=data)
         items = [entry_data(path, entry) for path, entry in listing.items]
         return EnvelopeResponse(
             items, meta={"nextCursor": listing.next_cursor, "limit": data["limit"]}

@@ -15,7 +15,7 @@ from pydantic import Field
 from files.conditions import Preconditions
 from files.errors import FileNotFound
 from files.paths import join, parse_path
-from files.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, file_list
+from files.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, file_list_query
 from files.serializers import FileListQuerySerializer, entry_data
 from files.services import file_delete, file_move, file_put
 from mcp_server.errors import tool_errors
@@ -65,15 +65,7 @@ def files_list(
     query.update({k: v for k, v in (("glob", glob), ("cursor", cursor)) if v})
     data = validated(FileListQuerySerializer, query)
     try:
-        listing = file_list(
-            principal=principal,
-            session_id=sessionId,
-            parts=parse_path(data["path"], allow_root=True),
-            recursive=data["recursive"],
-            limit=data["limit"],
-            cursor=data.get("cursor") or None,
-            glob=data.get("glob") or None,
-        )
+        listing = file_list_query(principal=principal, session_id=sessionId, query=data)
     except FileNotFound:
         raise missing(path) from None
     files = [file_data(sessionId, item_path, entry) for item_path, entry in listing.items]
