@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser
-from rest_framework.utils import json
 from rest_framework.views import APIView
 
 from agents.conf import agents_setting
@@ -25,8 +23,7 @@ from agents.serializers import (
 )
 from agents.services import agent_delete, agent_register, task_claim, task_update
 from config.api.envelope import EnvelopeResponse
-from config.api.errors import PayloadTooLarge
-from config.api.parsers import MalformedJSON
+from config.api.parsers import parse_json
 from config.api.routers import HTTP_METHODS
 from config.api.schema import envelope, errors
 from sessions_api.serializers import iso_utc
@@ -121,14 +118,7 @@ class UpdateParser(BaseParser):
         files = -(-agents_setting("MAX_FILE_BYTES") * 4 // 3)
         limit = 2 * files + agents_setting("MAX_MESSAGE_BYTES")
         limit += agents_setting("MAX_ARTIFACT_BYTES") + 16 * 1024
-        raw = stream.read(limit + 1)
-        if len(raw) > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            return json.loads(raw.decode(encoding), parse_constant=json.strict_constant)
-        except (ValueError, LookupError, RecursionError):
-            raise MalformedJSON() from None
+        return parse_json(stream, limit, parser_context)
 
 
 @extend_schema(

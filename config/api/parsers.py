@@ -21,14 +21,19 @@ class MalformedJSON(ValidationFailed):
     default_detail = "The request body is not valid JSON."
 
 
+def parse_json(stream, limit: int | None, parser_context=None):
+    """The JSON document of a body of at most ``limit`` bytes (None: any size):
+    413 above it, 400 ``malformed_json`` for anything that is not strict JSON."""
+    raw = stream.read() if limit is None else stream.read(limit + 1)
+    if limit is not None and len(raw) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+    encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+    try:
+        return json.loads(raw.decode(encoding), parse_constant=json.strict_constant)
+    except (ValueError, LookupError, RecursionError):
+        raise MalformedJSON() from None
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raw = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(raw) > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            return json.loads(raw.decode(encoding), parse_constant=json.strict_constant)
-        except (ValueError, LookupError, RecursionError):
-            raise MalformedJSON() from None
+        return parse_json(stream, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, parser_context)
