@@ -96,19 +96,7 @@ class Watch:
 
     async def wait_async(self, timeout: float | None = None) -> bool:
         """Await the firing without holding a thread; False on timeout."""
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-
-        def wake() -> None:
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(True))
-
-        self._shared.add_callback(wake)
-        try:
-            return await asyncio.wait_for(done, timeout)
-        except TimeoutError:
-            return False
-        finally:
-            self._shared.remove_callback(wake)
+        return await wait_any_async([self], timeout)
 
     def close(self) -> None:
         if not self._closed:
