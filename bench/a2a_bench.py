@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import os
 import re
-import secrets
 import signal
 import statistics
 import subprocess
@@ -34,28 +33,14 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import ROOT, free_port
+from bench.servers import ROOT, free_port, production_env
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 -- a throwaway bench user
 
 
 def start(store: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SKIP_DOTENV": "1",
-        "DEBUG": "false",
-        "JWT_SECRET": secrets.token_urlsafe(48),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(workers),
-        "FDBSTORE_PATH": str(store),
-        "THROTTLE_LOGIN_RATE": "100000/min",
-        "THROTTLE_REGISTER_RATE": "100000/min",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(store, workers, HOST="127.0.0.1", PORT=str(port))
     proc = subprocess.Popen(
         [sys.executable, "-m", "config.server"],
         cwd=ROOT,

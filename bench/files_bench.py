@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.servers import Server, start_server
+from bench.servers import Server, production_env, start_server
 
 MIB = 1024 * 1024
 PIECE = 1024 * 1024
@@ -51,22 +51,13 @@ class Target:
 
 
 def project_server(store: Path, logs: Path, workers: int) -> Server:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
-        "LANG": "C.UTF-8",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SKIP_DOTENV": "1",
-        "DEBUG": "false",
-        "JWT_SECRET": secrets.token_urlsafe(48),
-        "WEB_CONCURRENCY": str(workers),
-        "FDBSTORE_PATH": str(store),
-        "THROTTLE_LOGIN_RATE": "100000/min",
-        "THROTTLE_REGISTER_RATE": "100000/min",
-        "LOG_LEVEL": "WARNING",
-        # Passed through, so that the store's memory map can be compared off (0) and on.
-        "FDBSTORE_MMAP_BYTES": os.environ.get("FDBSTORE_MMAP_BYTES", str(1 << 30)),
-    }
+    # FDBSTORE_MMAP_BYTES passes through, so that the store's memory map can be
+    # compared off (0) and on.
+    env = production_env(
+        store,
+        workers,
+        FDBSTORE_MMAP_BYTES=os.environ.get("FDBSTORE_MMAP_BYTES", str(1 << 30)),
+    )
 
     def command(port: int) -> tuple[list[str], dict[str, str]]:
         return [sys.executable, "-m", "config.server"], {"HOST": "127.0.0.1", "PORT": str(port)}

@@ -29,7 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.servers import ROOT, free_port
+from bench.servers import ROOT, free_port, production_env
 from bench.wrkrun import Request, WrkResult, parse, wrk_binary
 
 API = "/api/v5"
@@ -158,20 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     run_dir = Path(tempfile.mkdtemp(prefix="mcp-bench-"))
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
-        "LANG": "C.UTF-8",
-        "SKIP_DOTENV": "1",
-        "DEBUG": "false",
-        "JWT_SECRET": SECRET,
-        "HOST": "127.0.0.1",
-        "FDBSTORE_PATH": str(run_dir / "store.sqlite3"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "LOG_LEVEL": "warning",
-        "THROTTLE_REGISTER_RATE": "100000/min",
-        "THROTTLE_LOGIN_RATE": "100000/min",
-    }
+    env = production_env(
+        run_dir / "store.sqlite3", args.workers, JWT_SECRET=SECRET, HOST="127.0.0.1"
+    )
     process, base = start_server(env, args.workers, run_dir / "server.log")
     try:
         user = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +23,28 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def production_env(store: Path, workers: int, **overrides: str) -> dict[str, str]:
+    """The production server's environment for a benchmark run: DEBUG off, a fresh
+    strong JWT secret, the embedded store at ``store``, throttles out of reach, only
+    warnings logged. Nothing of the caller's environment but PATH and HOME."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SKIP_DOTENV": "1",
+        "DEBUG": "false",
+        "JWT_SECRET": secrets.token_urlsafe(48),
+        "WEB_CONCURRENCY": str(workers),
+        "FDBSTORE_PATH": str(store),
+        "THROTTLE_LOGIN_RATE": "100000/min",
+        "THROTTLE_REGISTER_RATE": "100000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.update(overrides)
+    return env
 
 
 # The servers the comparison runs the project on (docs/BENCHMARKS.md, "Server").
