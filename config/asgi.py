@@ -23,11 +23,18 @@ from config.bridge import WSGIBridge
 from config.malloc import tune_malloc
 from config.router import Router
 
+
+def no_relational_database() -> bool:
+    """``DATABASES = {}``: on setup Django fills it with a dummy ``default``."""
+    dummy = "django.db.backends.dummy"
+    return all(db["ENGINE"] == dummy for db in settings.DATABASES.values())
+
+
 tune_malloc(settings.SERVER_MALLOC_KEEP_MIB)  # in each worker, after the fork
 wsgi_application = get_wsgi_application()
-if not settings.DATABASES:
-    # No relational database (DATABASES = {}): Django's per-request connection
-    # housekeeping would walk an empty list of connections three times a request.
+if no_relational_database():
+    # Django's per-request connection housekeeping would walk a list of dummy
+    # connections three times a request.
     signals.request_started.disconnect(reset_queries)
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
