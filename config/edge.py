@@ -15,13 +15,12 @@ import json
 import logging
 import re
 import time
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 
 from config.api.envelope import error_body
-from config.middleware import _SAFE_ID, REQUEST_ID_HEADER
+from config.middleware import _SAFE_ID, REQUEST_ID_HEADER, new_request_id
 
 logger = logging.getLogger("coditect.request")
 
@@ -41,7 +40,7 @@ def request_id(scope: dict) -> str:
     """The caller's ``X-Request-ID`` if it is a safe token, else a new one."""
     raw = header(scope, b"x-request-id")
     incoming = raw.decode("latin-1") if raw else ""
-    return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if _SAFE_ID.match(incoming) else new_request_id()
 
 
 def is_secure(scope: dict) -> bool:

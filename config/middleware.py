@@ -11,9 +11,9 @@ and no header or body is ever logged.
 from __future__ import annotations
 
 import logging
+import random
 import re
 import time
-import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -24,11 +24,21 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
+def new_request_id() -> str:
+    """32 random hex digits, as ``uuid4().hex`` was, without its system call.
+
+    An id tells requests apart in logs; it guards nothing, so the ``random``
+    module serves (reseeded in every forked worker, so workers never share a
+    sequence) instead of ``os.urandom``, which leaves the GIL on every request.
+    """
+    return f"{random.getrandbits(128):032x}"
+
+
 def request_id_for(request: HttpRequest) -> str:
     """Return the caller's request id if it is a safe token, else a new one."""
     # META directly: ``request.headers`` builds a dict of every header on first use.
     incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if _SAFE_ID.match(incoming) else new_request_id()
 
 
 class RequestLogMiddleware:

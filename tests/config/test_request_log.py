@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import re
 
 import jwt
 import pytest
 from django.test import Client
 
+from config.middleware import new_request_id
 from tests.config.urls import TENANT
 
 pytestmark = pytest.mark.urls("tests.config.urls")
@@ -42,7 +45,24 @@ def test_it_echoes_the_callers_request_id(store, captured_logs):
 def test_it_replaces_an_unsafe_request_id(store, unsafe):
     response = Client().get("/api/v5/health", HTTP_X_REQUEST_ID=unsafe)
     assert response["X-Request-ID"] != unsafe
-    assert len(response["X-Request-ID"]) == 32  # a fresh uuid4 hex
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])  # a fresh id
+
+
+def test_fresh_ids_differ_across_forked_workers():
+    # Server workers are forked from one master: each must draw its own ids.
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    children = [context.Process(target=_ids_in_a_child, args=(queue, 100)) for _ in range(2)]
+    for child in children:
+        child.start()
+    ids = queue.get(timeout=30) + queue.get(timeout=30) + [new_request_id() for _ in range(100)]
+    for child in children:
+        child.join(timeout=30)
+    assert len(set(ids)) == len(ids) == 300
+
+
+def _ids_in_a_child(queue, count: int) -> None:
+    queue.put([new_request_id() for _ in range(count)])
 
 
 def test_every_response_gets_an_id_even_an_error(captured_logs):
