@@ -20,6 +20,7 @@ is started again.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ if str(BASE_DIR) not in sys.path:
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from config.checks import fail_fast, load_settings  # noqa: E402
-from config.env import env_choice, env_int  # noqa: E402
+from config.env import ConfigError, env_choice, env_int  # noqa: E402
 from config.logging import server_logging  # noqa: E402
 
 TARGET = "config.asgi:application"
@@ -44,13 +45,25 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+def event_loop() -> str:
+    """``SERVER_LOOP``: uvloop where it is installed (a requirement on Linux and macOS:
+    its cross-thread wake-up, the bridge's hand-back of every response, costs less
+    than asyncio's self-pipe; docs/BENCHMARKS.md, "Files"), else asyncio."""
+    installed = importlib.util.find_spec("uvloop") is not None
+    loop = env_choice("SERVER_LOOP", "uvloop" if installed else "asyncio", ("asyncio", "uvloop"))
+    if loop == "uvloop" and not installed:
+        raise ConfigError(
+            "SERVER_LOOP is uvloop but uvloop is not installed "
+            "(pip install -r requirements.txt, or SERVER_LOOP=asyncio)"
+        )
+    return loop
+
+
 def options() -> dict[str, Any]:
     """granian's keyword arguments from the validated environment."""
     settings = load_settings()  # validates the whole environment
     lifetime = env_int("SERVER_WORKERS_LIFETIME", 0, minimum=0)
     if 0 < lifetime < 60:
-        from config.env import ConfigError
-
         raise ConfigError(
             f"SERVER_WORKERS_LIFETIME must be 0 (never) or at least 60, got {lifetime}"
         )
@@ -63,8 +76,7 @@ def options() -> dict[str, Any]:
         "workers_kill_timeout": env_int("SERVER_GRACEFUL_TIMEOUT", 30, minimum=1, maximum=1800),
         "workers_lifetime": lifetime or None,
         "workers_max_rss": max_rss or None,
-        # asyncio unless asked: uvloop (not a requirement) measured no clear gain here.
-        "loop": env_choice("SERVER_LOOP", "asyncio", ("asyncio", "uvloop")),
+        "loop": event_loop(),
         "log_level": settings.LOG_LEVEL.lower(),
         "log_dictconfig": server_logging(debug=settings.DEBUG, level=settings.LOG_LEVEL),
     }

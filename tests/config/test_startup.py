@@ -59,6 +59,7 @@ def test_the_server_refuses_a_weak_secret(tmp_path, secret, message):
         ({"CORS_ALLOWED_ORIGINS": "coditect.ai"}, "CORS_ALLOWED_ORIGINS entries must"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
         ({"SERVER_THREADS": "0"}, "SERVER_THREADS must be at least 1, got 0"),
+        ({"SERVER_LOOP": "trio"}, "SERVER_LOOP must be one of asyncio, uvloop, got 'trio'"),
         ({"SERVER_WORKERS_LIFETIME": "30"}, "SERVER_WORKERS_LIFETIME must be 0 (never) or at"),
         ({"SERVER_REQUEST_TIMEOUT": "soon"}, "SERVER_REQUEST_TIMEOUT must be an integer"),
         ({"FDBSTORE_MMAP_BYTES": "-1"}, "FDBSTORE_MMAP_BYTES must be at least 0, got -1"),
@@ -85,6 +86,29 @@ def test_a_cluster_without_the_client_library_is_refused_naming_the_package(tmp_
     assert message.startswith("FDB_CLUSTER_FILE is set but the FoundationDB client library")
     assert "foundationdb-clients" in message
     assert "\n" not in message
+
+
+def test_the_event_loop_is_uvloop_unless_asyncio_is_asked_for(monkeypatch):
+    from config.server import event_loop
+
+    monkeypatch.delenv("SERVER_LOOP", raising=False)
+    assert event_loop() == "uvloop"  # a requirement
+    monkeypatch.setenv("SERVER_LOOP", "asyncio")
+    assert event_loop() == "asyncio"
+
+
+def test_asking_for_uvloop_where_it_is_not_installed_is_refused(monkeypatch):
+    from config import server
+
+    real = server.importlib.util.find_spec
+    monkeypatch.setattr(
+        server.importlib.util, "find_spec", lambda name: None if name == "uvloop" else real(name)
+    )
+    monkeypatch.delenv("SERVER_LOOP", raising=False)
+    assert server.event_loop() == "asyncio"  # nothing asked: the standard library's
+    monkeypatch.setenv("SERVER_LOOP", "uvloop")
+    with pytest.raises(ConfigError, match="SERVER_LOOP is uvloop but uvloop is not installed"):
+        server.event_loop()
 
 
 def test_the_entrypoint_refuses_a_non_numeric_worker_count(tmp_path):

@@ -1,10 +1,11 @@
 """A trivial ASGI app mounted through ``settings.ASGI_MOUNTS`` by the mount tests.
 
 ``GET <prefix>/events?count=N&interval=S`` is a server-sent event stream: N
-events S seconds apart, each saying which worker sent it and whether the app's
-lifespan startup ran in that worker. ``GET <prefix>/hold`` is an idle stream
-that sends a comment line every ``interval`` seconds until the client leaves
-(the long-lived connections of the idle-streams benchmark).
+events S seconds apart, each saying which worker sent it, whether the app's
+lifespan startup ran in that worker, and the module of its event loop.
+``GET <prefix>/hold`` is an idle stream that sends a comment line every
+``interval`` seconds until the client leaves (the long-lived connections of
+the idle-streams benchmark).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ async def application(scope, receive, send):
                 "pid": os.getpid(),
                 "lifespan": STARTED.get("pid") == os.getpid(),
                 "root_path": scope["root_path"],
+                "loop": type(asyncio.get_running_loop()).__module__,
             }
             body = f"id: {i}\ndata: {json.dumps(data)}\n\n".encode()
             await send({"type": "http.response.body", "body": body, "more_body": True})

@@ -81,6 +81,7 @@ def test_a_mounted_app_streams_server_sent_events_while_rest_is_served(server):
     assert [e["n"] for e in events] == list(range(EVENTS))
     assert all(e["lifespan"] for e in events), "the mount's lifespan did not run in the worker"
     assert {e["root_path"] for e in events} == {MOUNT_PREFIX}
+    assert {e["loop"] for e in events} == {"uvloop"}  # config.server's default loop
     assert len({e["pid"] for e in events} | server.worker_pids()) == 1
     # Sent as they were made, INTERVAL_S apart, not buffered to the end.
     assert arrivals[-1][0] - arrivals[0][0] >= INTERVAL_S * (EVENTS - 1) * 0.8
