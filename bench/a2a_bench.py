@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
-import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,40 +30,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import ROOT, free_port, production_env
+from bench.servers import production_server
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 -- a throwaway bench user
-
-
-def start(store: Path, workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = production_env(store, workers, HOST="127.0.0.1", PORT=str(port))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "config.server"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/api/v5/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    stop(proc)
-    raise SystemExit("the server did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 class Hub:
@@ -256,9 +222,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start(Path(tmp) / "store.sqlite3", args.workers)
+        server = production_server(Path(tmp) / "store.sqlite3", Path(tmp), args.workers)
         try:
-            hub = Hub(base)
+            hub = Hub(server.base_url)
             rate = throughput(hub, args.tasks)
             print(f"throughput: {rate:.1f} tasks/s (submit + claim + complete, 4 workers)")
             lat, sub = wakeups(hub, args.samples)
@@ -276,7 +242,7 @@ def main() -> None:
                 f"{[round(x) for x in held]}"
             )
         finally:
-            stop(proc)
+            server.stop()
 
 
 if __name__ == "__main__":

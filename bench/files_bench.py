@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.servers import Server, production_env, start_server
+from bench.servers import Server, production_server, start_server
 
 MIB = 1024 * 1024
 PIECE = 1024 * 1024
@@ -53,18 +53,8 @@ class Target:
 def project_server(store: Path, logs: Path, workers: int) -> Server:
     # FDBSTORE_MMAP_BYTES passes through, so that the store's memory map can be
     # compared off (0) and on.
-    env = production_env(
-        store,
-        workers,
-        FDBSTORE_MMAP_BYTES=os.environ.get("FDBSTORE_MMAP_BYTES", str(1 << 30)),
-    )
-
-    def command(port: int) -> tuple[list[str], dict[str, str]]:
-        return [sys.executable, "-m", "config.server"], {"HOST": "127.0.0.1", "PORT": str(port)}
-
-    return start_server(
-        "project", command, workers, env, logs, ready_path="/api/v5/health", ready_timeout=90
-    )
+    mmap_bytes = os.environ.get("FDBSTORE_MMAP_BYTES", str(1 << 30))
+    return production_server(store, logs, workers, FDBSTORE_MMAP_BYTES=mmap_bytes)
 
 
 def floor_server(folder: Path, logs: Path, workers: int) -> Server:

@@ -25,11 +25,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-from bench.servers import ROOT, free_port, production_env
+from bench.servers import production_server
 from bench.wrkrun import Request, WrkResult, parse, wrk_binary
 
 API = "/api/v5"
@@ -52,33 +51,6 @@ def http(base: str, method: str, path: str, body=None, token: str = "", headers=
     request = urllib.request.Request(base + path, data=data, method=method, headers=sent)
     with urllib.request.urlopen(request, timeout=30) as answer:
         return json.loads(answer.read() or b"null")
-
-
-def start_server(env: dict[str, str], workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
-    command = [sys.executable, "-m", "config.server"]
-    with log_path.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            http(base, "GET", f"{API}/health")
-            log(f"serving: python -m config.server, {workers} workers")
-            return process, base
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log_path.read_text(errors="replace")[-3000:]) from None
-            time.sleep(0.3)
-    raise RuntimeError("server not ready")
 
 
 def wrk(base: str, request: Request, script: Path, args: argparse.Namespace) -> WrkResult:
@@ -158,10 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     run_dir = Path(tempfile.mkdtemp(prefix="mcp-bench-"))
-    env = production_env(
-        run_dir / "store.sqlite3", args.workers, JWT_SECRET=SECRET, HOST="127.0.0.1"
+    server = production_server(
+        run_dir / "store.sqlite3", run_dir, args.workers, name="server", JWT_SECRET=SECRET
     )
-    process, base = start_server(env, args.workers, run_dir / "server.log")
+    log(f"serving: python -m config.server, {args.workers} workers")
+    base = server.base_url
     try:
         user = {
             "email": "bench@example.com",
@@ -195,11 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                 mcp_runs.append(wrk(base, mcp, SCRIPT, args))
             rows.append((label, rest_runs, mcp_runs))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
     print(report(rows, args))
     return 0
 

@@ -241,6 +241,21 @@ def start_server(
     return server
 
 
+def production_server(
+    store: Path, log_dir: Path, workers: int, name: str = "project", **overrides: str
+) -> Server:
+    """The production server (``python -m config.server``) on an embedded store at
+    ``store``, in ``production_env`` plus ``overrides``, ready on /api/v5/health."""
+    env = production_env(store, workers, **overrides)
+
+    def command(port: int) -> tuple[list[str], dict[str, str]]:
+        return [sys.executable, "-m", "config.server"], {"HOST": "127.0.0.1", "PORT": str(port)}
+
+    return start_server(
+        name, command, workers, env, log_dir, ready_path="/api/v5/health", ready_timeout=90
+    )
+
+
 def wait_ready(server: Server, ready_path: str, timeout: float, workers: int) -> None:
     """Wait until the server answers ``ready_path`` and all its workers are up."""
     deadline = time.monotonic() + timeout
