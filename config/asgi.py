@@ -5,9 +5,10 @@ worker process) serves this. ``config.router`` sends the prefixes listed in
 ``settings.ASGI_MOUNTS`` to their ASGI apps and everything else to Django,
 whose WSGI handler runs in a per-worker thread pool (``config.bridge``).
 
-Importing this module sets Django up but opens no store: the store is opened
-on a worker's first request (``fdbstore.connection.get_database``), and the
-server imports this module in each worker after forking it.
+Importing this module sets Django up but opens no store, thread, socket or
+file: the store is opened on a worker's first request
+(``fdbstore.connection.get_database``). So the server imports it in its master,
+before forking the workers, which then share its memory (``config.preload``).
 """
 
 import os
@@ -30,7 +31,7 @@ def no_relational_database() -> bool:
     return all(db["ENGINE"] == dummy for db in settings.DATABASES.values())
 
 
-tune_malloc(settings.SERVER_MALLOC_KEEP_MIB)  # in each worker, after the fork
+tune_malloc(settings.SERVER_MALLOC_KEEP_MIB)  # forked workers inherit it
 wsgi_application = get_wsgi_application()
 if no_relational_database():
     # Django's per-request connection housekeeping would walk a list of dummy

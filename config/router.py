@@ -7,12 +7,14 @@ app, with ``root_path`` extended by the prefix and ``path`` left whole
 (Starlette's convention: it routes on the path past ``root_path``); every other
 request goes to Django (``config.bridge``).
 
-Mounted apps are imported in each worker, after the fork, when the server
+Mounted apps are set up in each worker, after the fork, when the server
 starts the worker's lifespan (or on the first request if the server sends no
-lifespan events), so nothing a mounted app opens at import time crosses a
-fork. Each mounted app gets its own lifespan (startup before the worker
-serves, shutdown when it stops): an SDK's session manager runs there. An app
-that does not speak lifespan is simply served without one.
+lifespan events). The production server's master may have imported their
+modules already (``config.preload``): importing one must open nothing, and
+whatever an app opens it opens in its lifespan. Each mounted app gets its own
+lifespan (startup before the worker serves, shutdown when it stops): an SDK's
+session manager runs there. An app that does not speak lifespan is simply
+served without one.
 
 Answers from mounted apps get what Django's middleware gives every response
 (``X-Request-ID``, security and CORS headers) and one request log line when

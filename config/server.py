@@ -6,10 +6,11 @@ streams and long-polls held cheaply) with Django in a thread pool beside it.
 Chosen on measurements: docs/BENCHMARKS.md, "Server".
 
 The environment is validated here, in the master, before any worker starts: a
-bad value is one ``Configuration error: ...`` line and exit status 1. The store
-is never opened in the master: the FoundationDB client is not fork-safe, so
-each worker imports the application after the fork and opens the store on its
-first request.
+bad value is one ``Configuration error: ...`` line and exit status 1. The
+master then imports the application (``config.preload``; ``SERVER_PRELOAD``)
+so that the workers share its memory. The store is never opened in the
+master: the FoundationDB client is not fork-safe, so each worker opens the
+store on its first request.
 
 Signals: SIGTERM or SIGINT stop gracefully (workers finish what they serve,
 then are killed after ``SERVER_GRACEFUL_TIMEOUT`` seconds); SIGHUP replaces the
@@ -32,8 +33,9 @@ if str(BASE_DIR) not in sys.path:
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from config.checks import fail_fast, load_settings  # noqa: E402
-from config.env import ConfigError, env_choice, env_int  # noqa: E402
+from config.env import ConfigError, env_bool, env_choice, env_int  # noqa: E402
 from config.logging import server_logging  # noqa: E402
+from config.preload import preload  # noqa: E402
 
 TARGET = "config.asgi:application"
 
@@ -85,6 +87,8 @@ def options() -> dict[str, Any]:
 def main() -> None:
     with fail_fast():
         kwargs = options()
+        if env_bool("SERVER_PRELOAD", True):
+            preload(TARGET)
     from granian.constants import HTTPModes, Interfaces
     from granian.server import Server
 

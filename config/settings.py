@@ -197,7 +197,8 @@ TEMPLATES = [
 # --- The production server (issue 14): granian runs config.asgi in WEB_CONCURRENCY
 # worker processes (config/server.py); docs/OPERATIONS.md, "The production server".
 # ASGI apps mounted beside Django: path prefix -> dotted path of an ASGI application,
-# imported in each worker after the fork (config/router.py). Other issues add theirs.
+# imported by the server's master (config/preload.py) and set up in each worker
+# (config/router.py). Other issues add theirs.
 ASGI_MOUNTS: dict[str, str] = {}
 # Threads per worker that run Django (config/bridge.py), and when the bridge itself
 # answers: 503 after SERVER_REQUEST_TIMEOUT seconds in Django, or with more than

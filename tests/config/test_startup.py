@@ -60,6 +60,7 @@ def test_the_server_refuses_a_weak_secret(tmp_path, secret, message):
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
         ({"SERVER_THREADS": "0"}, "SERVER_THREADS must be at least 1, got 0"),
         ({"SERVER_LOOP": "trio"}, "SERVER_LOOP must be one of asyncio, uvloop, got 'trio'"),
+        ({"SERVER_PRELOAD": "maybe"}, "SERVER_PRELOAD must be a boolean (true/false), got"),
         ({"SERVER_WORKERS_LIFETIME": "30"}, "SERVER_WORKERS_LIFETIME must be 0 (never) or at"),
         ({"SERVER_REQUEST_TIMEOUT": "soon"}, "SERVER_REQUEST_TIMEOUT must be an integer"),
         ({"FDBSTORE_MMAP_BYTES": "-1"}, "FDBSTORE_MMAP_BYTES must be at least 0, got -1"),

@@ -2,7 +2,8 @@
 
 ``GET <prefix>/events?count=N&interval=S`` is a server-sent event stream: N
 events S seconds apart, each saying which worker sent it, whether the app's
-lifespan startup ran in that worker, and the module of its event loop.
+lifespan startup ran in that worker, the module of its event loop, and
+whether this module was imported in that worker or before the fork.
 ``GET <prefix>/hold`` is an idle stream that sends a comment line every
 ``interval`` seconds until the client leaves (the long-lived connections of
 the idle-streams benchmark).
@@ -16,6 +17,7 @@ import os
 from urllib.parse import parse_qs
 
 STARTED: dict[str, int] = {}
+IMPORTED_BY = os.getpid()  # the server's master, when it preloads (config/preload.py)
 
 
 async def application(scope, receive, send):
@@ -41,6 +43,7 @@ async def application(scope, receive, send):
                 "lifespan": STARTED.get("pid") == os.getpid(),
                 "root_path": scope["root_path"],
                 "loop": type(asyncio.get_running_loop()).__module__,
+                "imported_by_worker": os.getpid() == IMPORTED_BY,
             }
             body = f"id: {i}\ndata: {json.dumps(data)}\n\n".encode()
             await send({"type": "http.response.body", "body": body, "more_body": True})

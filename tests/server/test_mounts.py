@@ -2,9 +2,10 @@
 
 The server runs ONE worker, so a stream held open and the REST request
 answered meanwhile share one process: the long-lived connection costs no
-worker. The mounted app (tests/server/stream_app.py) is imported in the worker
-and its lifespan runs there; its stream arrives event by event, not buffered,
-with the headers and the request log line Django's answers get.
+worker. The mounted app (tests/server/stream_app.py) is imported by the
+server's master before the fork (or by the worker, with SERVER_PRELOAD=false)
+and its lifespan runs in the worker; its stream arrives event by event, not
+buffered, with the headers and the request log line Django's answers get.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def test_a_mounted_app_streams_server_sent_events_while_rest_is_served(server):
     assert all(e["lifespan"] for e in events), "the mount's lifespan did not run in the worker"
     assert {e["root_path"] for e in events} == {MOUNT_PREFIX}
     assert {e["loop"] for e in events} == {"uvloop"}  # config.server's default loop
+    assert not any(e["imported_by_worker"] for e in events)  # the master preloaded it
     assert len({e["pid"] for e in events} | server.worker_pids()) == 1
     # Sent as they were made, INTERVAL_S apart, not buffered to the end.
     assert arrivals[-1][0] - arrivals[0][0] >= INTERVAL_S * (EVENTS - 1) * 0.8
@@ -95,6 +97,24 @@ def test_a_mounted_app_streams_server_sent_events_while_rest_is_served(server):
         200,
     )
     assert line["duration_ms"] >= INTERVAL_S * (EVENTS - 1) * 1000 * 0.8
+
+
+def test_without_preloading_the_worker_imports_the_mounted_app(launch_server):
+    env = launch_server.env(
+        "no-preload",
+        WEB_CONCURRENCY="1",
+        DJANGO_SETTINGS_MODULE="tests.server.mount_settings",
+        SERVER_PRELOAD="false",
+    )
+    unpreloaded = launch_server(env)
+    conn = connect(unpreloaded)
+    conn.request("GET", f"{MOUNT_PREFIX}/events?count=1&interval=0")
+    response = conn.getresponse()
+    assert response.status == 200
+    _, event = read_event(response)
+    conn.close()
+    assert event["imported_by_worker"] is True
+    assert event["lifespan"] is True
 
 
 def test_paths_beside_the_prefix_still_go_to_django(server):
