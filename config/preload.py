@@ -5,7 +5,7 @@ and URL module loaded) and the modules of the ``ASGI_MOUNTS`` apps here, then
 freezes the garbage collector's view of what they made: each forked worker
 starts with all of it in pages it shares with the master and its siblings,
 and the collector, never scanning those objects, never writes to them. A
-worker's private memory went from about 90 MiB to about 26 (docs/BENCHMARKS.md,
+worker's private memory went from about 90 MiB to about 27 (docs/BENCHMARKS.md,
 "Server memory"), so each added worker costs a quarter of what it did.
 
 This is safe because importing opens nothing: no store (it is opened on a
