@@ -42,6 +42,19 @@ def test_get_returns_bytes_and_headers(files):
     assert head.status_code == 200 and head["Content-Length"] == "7" and body_of(head) == b""
 
 
+def test_whatever_the_client_accepts_a_file_is_its_bytes_and_an_error_is_json(files):
+    files.put("page.html", b"<p>hi</p>", content_type="text/html")
+    served = files.get("page.html", HTTP_ACCEPT="image/png")
+    assert served.status_code == 200 and body_of(served) == b"<p>hi</p>"
+    assert served["Content-Type"] == "text/html"
+    missing = files.get("nothing.html", HTTP_ACCEPT="text/html")
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/json"
+    assert missing.json()["error"]["code"] == "file_not_found"
+    listed = files.api.get(files.base, HTTP_ACCEPT="text/plain", **files.auth)
+    assert listed.status_code == 200 and listed["Content-Type"] == "application/json"
+
+
 def test_if_none_match_gives_304(files):
     etag = files.put("a.txt", b"x")["ETag"]
     assert files.get("a.txt", HTTP_IF_NONE_MATCH=etag).status_code == 304
