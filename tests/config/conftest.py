@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -63,19 +62,6 @@ def captured_logs() -> Iterator[Captured]:
         logging.getLogger().removeHandler(handler)
         for lg, level in zip(loggers, saved, strict=True):
             lg.setLevel(level)
-
-
-def clean_env(**overrides: str) -> dict[str, str]:
-    """The environment for a child process: this one's PATH, none of the test run's settings."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
-        "LANG": "C.UTF-8",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SKIP_DOTENV": "1",
-    }
-    env.update(overrides)
-    return env
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:

@@ -9,7 +9,8 @@ import os
 
 import pytest
 
-from tests.config.conftest import PYTHON, STRONG_SECRET, clean_env, run
+from tests.config.conftest import PYTHON, STRONG_SECRET, run
+from tests.support.server import clean_env
 
 # In a fresh interpreter, as the master runs it: what is open before and after?
 PROBE = """

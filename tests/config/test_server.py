@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.conftest import PYTHON, ROOT, STRONG_SECRET, clean_env
-from tests.support.server import free_port
+from tests.config.conftest import PYTHON, ROOT, STRONG_SECRET
+from tests.support.server import clean_env, free_port
 
 START_TIMEOUT_S = 60
 

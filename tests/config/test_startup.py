@@ -13,7 +13,8 @@ import pytest
 
 from config import checks
 from config.env import ConfigError
-from tests.config.conftest import PYTHON, STRONG_SECRET, clean_env, run
+from tests.config.conftest import PYTHON, STRONG_SECRET, run
+from tests.support.server import clean_env
 
 SERVER = [PYTHON, "-m", "config.server"]
 CHECK_DEPLOY = [PYTHON, "manage.py", "check", "--deploy"]

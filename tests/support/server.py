@@ -47,16 +47,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_env(store_path: Path, **overrides: str) -> dict[str, str]:
-    """Production settings on a store of the test's own: DEBUG off, a strong
-    random JWT_SECRET, throttle rates no test reaches unless it lowers one.
-    Nothing of the test run's own environment leaks in but PATH and HOME."""
+def clean_env(**overrides: str) -> dict[str, str]:
+    """The environment for a child process: this one's PATH and HOME, the project's
+    settings module, no ``.env``, and none of the test run's own settings."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
         "LANG": "C.UTF-8",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SKIP_DOTENV": "1",
+    }
+    env.update(overrides)
+    return env
+
+
+def server_env(store_path: Path, **overrides: str) -> dict[str, str]:
+    """Production settings on a store of the test's own: DEBUG off, a strong
+    random JWT_SECRET, throttle rates no test reaches unless it lowers one.
+    Nothing of the test run's own environment leaks in but PATH and HOME."""
+    settings = {
         "DEBUG": "false",
         "JWT_SECRET": secrets.token_urlsafe(48),
         "HOST": "127.0.0.1",
@@ -66,8 +75,7 @@ def server_env(store_path: Path, **overrides: str) -> dict[str, str]:
         "THROTTLE_REGISTER_RATE": HIGH_RATE,
         "THROTTLE_AVATAR_RATE": HIGH_RATE,
     }
-    env.update(overrides)
-    return env
+    return clean_env(**{**settings, **overrides})
 
 
 @dataclass
