@@ -148,24 +148,22 @@ class FileView(FilesView):
 
     def _serve(self, request, session_id: str, path: str, *, body: bool) -> HttpResponse:
         parts = parse_path(path)
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        # A file of up to one read piece (1 MiB) comes with its entry, in one
+        # transaction; a bigger one streams from its blob afterwards. A
+        # revalidation (If-None-Match) is most often a 304: its content stays put.
+        small = SMALL_FILE_BYTES if body and not if_none_match else 0
         for _attempt in range(3):
-            # A file of up to one read piece (1 MiB) comes with its entry, in one
-            # transaction; a bigger one streams from its blob afterwards. A
-            # revalidation (If-None-Match) is most often a 304: its content stays put.
-            fetch_content = body and not request.META.get("HTTP_IF_NONE_MATCH")
             try:
                 fetched = file_fetch(
-                    principal=request.user,
-                    session_id=session_id,
-                    parts=parts,
-                    small=SMALL_FILE_BYTES if fetch_content else 0,
+                    principal=request.user, session_id=session_id, parts=parts, small=small
                 )
             except BlobMissing:
                 continue
             entry = fetched.entry
             if entry.is_dir:
                 raise IsADirectory("This path names a directory; list it with GET files?path=.")
-            if not_modified(entry, parse_tags(request.META.get("HTTP_IF_NONE_MATCH"))):
+            if not_modified(entry, parse_tags(if_none_match)):
                 response = HttpResponse(status=304)
                 _file_headers(response, entry)
                 return response
