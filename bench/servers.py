@@ -25,16 +25,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def production_env(store: Path, workers: int, **overrides: str) -> dict[str, str]:
-    """The production server's environment for a benchmark run: DEBUG off, a fresh
-    strong JWT secret, the embedded store at ``store``, throttles out of reach, only
-    warnings logged. Nothing of the caller's environment but PATH and HOME."""
+def clean_env(**overrides: str) -> dict[str, str]:
+    """The environment for a child process: this one's PATH and HOME, the project's
+    settings module, no ``.env``, and none of the caller's own settings. The test
+    suite's servers and commands start from it too (tests/support/server.py)."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
         "LANG": "C.UTF-8",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SKIP_DOTENV": "1",
+    }
+    env.update(overrides)
+    return env
+
+
+def production_env(store: Path, workers: int, **overrides: str) -> dict[str, str]:
+    """The production server's environment for a benchmark run: DEBUG off, a fresh
+    strong JWT secret, the embedded store at ``store``, throttles out of reach, only
+    warnings logged. Nothing of the caller's environment but PATH and HOME."""
+    settings = {
         "DEBUG": "false",
         "JWT_SECRET": secrets.token_urlsafe(48),
         "WEB_CONCURRENCY": str(workers),
@@ -43,8 +53,7 @@ def production_env(store: Path, workers: int, **overrides: str) -> dict[str, str
         "THROTTLE_REGISTER_RATE": "100000/min",
         "LOG_LEVEL": "WARNING",
     }
-    env.update(overrides)
-    return env
+    return clean_env(**{**settings, **overrides})
 
 
 # The servers the comparison runs the project on (docs/BENCHMARKS.md, "Server").

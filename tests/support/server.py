@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.servers import clean_env  # one clean child environment for bench and tests
 from tests.support.http import call
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,20 +46,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def clean_env(**overrides: str) -> dict[str, str]:
-    """The environment for a child process: this one's PATH and HOME, the project's
-    settings module, no ``.env``, and none of the test run's own settings."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
-        "LANG": "C.UTF-8",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SKIP_DOTENV": "1",
-    }
-    env.update(overrides)
-    return env
 
 
 def server_env(store_path: Path, **overrides: str) -> dict[str, str]:
