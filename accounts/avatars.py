@@ -145,5 +145,9 @@ def avatar_get(*, user_id: uuid.UUID) -> Avatar | None:
 
 
 def avatar_bytes(avatar: Avatar) -> bytes:
-    """The stored image (``BlobMissing`` if it was replaced while being read)."""
-    return b"".join(blobs.blob_read(get_database(), avatar.blob_id, avatar.size))
+    """The stored image (``BlobMissing`` if it was replaced while being read), from
+    the handle's blob cache when it holds it."""
+    db = get_database()
+    return db.blob_cache.get_or_read(
+        avatar.blob_id, lambda: b"".join(blobs.blob_read(db, avatar.blob_id, avatar.size))
+    )

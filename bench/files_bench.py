@@ -13,6 +13,10 @@ Django under gunicorn (the same number of sync workers) answering
 - 4 KiB reads: ``--threads`` keep-alive clients, requests/s (the better of two
   runs of ``--seconds`` / 2).
 
+Files of up to 1 MiB come from each worker's blob cache after its first read
+of them (``FDBSTORE_BLOB_CACHE_BYTES``, passed through like
+``FDBSTORE_MMAP_BYTES``; set it to 0 to time the store's read path instead).
+
 The two servers take turns at every transfer (floor, project, floor, ...): on
 this shared 2-core machine speed drifts by tens of percent within a minute,
 and turns expose both to the same drift.
@@ -50,11 +54,18 @@ class Target:
     headers: dict[str, str]
 
 
+# The store's read settings pass through, so that each can be compared off (0)
+# and on: the memory map, and the blob cache that serves files of up to 1 MiB
+# after a worker's first read of them (docs/STORE.md).
+PASSED_THROUGH = {"FDBSTORE_MMAP_BYTES": 1 << 30, "FDBSTORE_BLOB_CACHE_BYTES": 16 << 20}
+
+
 def project_server(store: Path, logs: Path, workers: int) -> Server:
-    # FDBSTORE_MMAP_BYTES passes through, so that the store's memory map can be
-    # compared off (0) and on.
-    mmap_bytes = os.environ.get("FDBSTORE_MMAP_BYTES", str(1 << 30))
-    return production_server(store, logs, workers, FDBSTORE_MMAP_BYTES=mmap_bytes)
+    return production_server(store, logs, workers, **store_reads())
+
+
+def store_reads() -> dict[str, str]:
+    return {name: os.environ.get(name, str(default)) for name, default in PASSED_THROUGH.items()}
 
 
 def floor_server(folder: Path, logs: Path, workers: int) -> Server:
@@ -246,7 +257,8 @@ def report(
         f"files bench: {args.workers} workers each; project = config.server (granian) on an "
         f"embedded store, floor = gunicorn sync + FileResponse / streamed write to disk; "
         f"best of {args.repeat}; 4 KiB reads: {args.threads} keep-alive clients, "
-        f"{args.seconds:g} s",
+        f"{args.seconds:g} s; project store reads: "
+        + ", ".join(f"{name}={value}" for name, value in store_reads().items()),
         f"{'scenario':<24}{'project':>10}{'floor':>10}{'ratio':>8}{'target':>8}  verdict",
     ]
     for key, value in project.items():

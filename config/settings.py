@@ -78,6 +78,9 @@ FDBSTORE = {
     # The embedded store reads its file through a memory map of up to this many
     # bytes (0: plain reads); file downloads read half as fast without it.
     "MMAP_BYTES": env_int("FDBSTORE_MMAP_BYTES", 1 << 30, minimum=0),
+    # Each process keeps blobs of up to 1 MiB it read (small files, avatars) in
+    # memory up to this many bytes (0: off); a blob never changes, so never stale.
+    "BLOB_CACHE_BYTES": env_int("FDBSTORE_BLOB_CACHE_BYTES", 16 << 20, minimum=0),
 }
 checks.store(FDBSTORE)  # unknown backend, unreadable cluster file, unwritable store path
 

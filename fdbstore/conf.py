@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "TIMEOUT_MS": 5000,
     "SYNCHRONOUS": "FULL",
     "MMAP_BYTES": 1 << 30,
+    "BLOB_CACHE_BYTES": 16 << 20,
 }
 BACKENDS = {
     "memory": "fdbstore.backends.memory.MemoryDatabase",

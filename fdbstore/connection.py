@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.module_loading import import_string
 
 from fdbstore import layout
+from fdbstore.blobcache import BlobCache
 from fdbstore.conf import BACKENDS, store_settings
 from fdbstore.database import Database
 
@@ -37,6 +38,7 @@ def open_database(config: dict[str, Any] | None = None, *, check_layout: bool = 
         synchronous=config["SYNCHRONOUS"],
         mmap_bytes=config["MMAP_BYTES"],
     )
+    db.blob_cache = BlobCache(config["BLOB_CACHE_BYTES"])
     if check_layout:
         layout.ensure_layout(db)
     return db

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fdbstore import errors
+from fdbstore.blobcache import BlobCache
 from fdbstore.mutations import check_key
 from fdbstore.transaction import Transaction
 from fdbstore.watches import Watch, WatchHub
@@ -35,6 +36,8 @@ class Database(abc.ABC):
 
     def __init__(self, *, retry_limit: int = 20) -> None:
         self.retry_limit = retry_limit
+        # Off unless the handle was opened from settings (open_database).
+        self.blob_cache = BlobCache(0)
         self._watch_hub: WatchHub | None = None
         self._watch_pid = 0
 

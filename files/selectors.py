@@ -46,9 +46,11 @@ def file_fetch(
     *, principal: Principal, session_id: str, parts: tuple[str, ...], small: int
 ) -> Fetched:
     """A file's entry, and its content too if the file holds at most ``small`` bytes
-    (and at most ``READ_CHUNKS`` chunks): both from one snapshot, in one transaction."""
+    (and at most ``READ_CHUNKS`` chunks): both from one snapshot, in one transaction.
+    The content comes from the handle's blob cache when it holds the entry's blob."""
     sid = parse_session_id(session_id)
     small = min(small, blobs.READ_CHUNKS * blobs.CHUNK_SIZE)
+    db = get_database()
 
     def fetch(tr: ReadOperations) -> Fetched:
         session_scope(tr, principal=principal, sid=sid)
@@ -57,9 +59,11 @@ def file_fetch(
             raise FileNotFound()
         if entry.is_dir or entry.size > small:
             return Fetched(entry, None)
-        return Fetched(entry, blobs.blob_get(tr, entry.blob, entry.size))  # type: ignore[arg-type]
+        blob: uuid.UUID = entry.blob  # type: ignore[assignment]  # a file names its content
+        content = db.blob_cache.get_or_read(blob, lambda: blobs.blob_get(tr, blob, entry.size))
+        return Fetched(entry, content)
 
-    return get_database().transact(lambda tr: fetch(tr.snapshot))
+    return db.transact(lambda tr: fetch(tr.snapshot))
 
 
 @dataclass(frozen=True)

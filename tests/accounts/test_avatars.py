@@ -137,6 +137,21 @@ def test_the_url_changes_with_the_image_and_the_old_chunks_are_gone(api, alice):
     assert keys_of(keyspace().blob_pending) == []  # published, and the old one retired and gone
 
 
+def test_an_image_comes_from_the_blob_cache_after_its_first_read_and_never_stale(api, alice):
+    token, user_id = alice
+    cache = get_database().blob_cache
+    put_raw(api, token, images.png())
+    bare = f"/api/v5/users/{user_id}/avatar"
+    first = fetch(api, bare)
+    hits = cache.hits
+    assert fetch(api, bare).content == first.content and cache.hits == hits + 1
+    put_raw(api, token, images.jpeg(), "image/jpeg")  # a new blob
+    replaced = fetch(api, bare)
+    assert replaced.status_code == 200 and replaced.content != first.content
+    assert api.delete(ME, **bearer(token)).status_code == 204
+    assert fetch(api, bare).status_code == 404
+
+
 def test_etag_304_cache_control_and_head(api, alice):
     token, user_id = alice
     url = put_raw(api, token, images.png()).json()["data"]["avatarUrl"]

@@ -65,6 +65,10 @@ def test_the_server_refuses_a_weak_secret(tmp_path, secret, message):
         ({"SERVER_WORKERS_LIFETIME": "30"}, "SERVER_WORKERS_LIFETIME must be 0 (never) or at"),
         ({"SERVER_REQUEST_TIMEOUT": "soon"}, "SERVER_REQUEST_TIMEOUT must be an integer"),
         ({"FDBSTORE_MMAP_BYTES": "-1"}, "FDBSTORE_MMAP_BYTES must be at least 0, got -1"),
+        (
+            {"FDBSTORE_BLOB_CACHE_BYTES": "-1"},
+            "FDBSTORE_BLOB_CACHE_BYTES must be at least 0, got -1",
+        ),
         ({"SERVER_MALLOC_KEEP_MIB": "lots"}, "SERVER_MALLOC_KEEP_MIB must be an integer"),
         ({"SERVER_MALLOC_KEEP_MIB": "4096"}, "SERVER_MALLOC_KEEP_MIB must be at most 1024"),
     ],

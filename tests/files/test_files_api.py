@@ -110,6 +110,29 @@ def test_a_file_read_in_one_piece_is_one_body_and_a_bigger_one_streams(files):
     assert across.streaming is True and body_of(across) == data[10 : one_piece + 10]
 
 
+def test_a_small_file_is_read_from_the_store_once_then_from_the_blob_cache(files, store):
+    """The cache is consulted only after the entry was found in the request's own
+    snapshot, by the blob id that entry names: a rewrite, a move or a delete shows
+    at once, whatever the cache still holds."""
+    cache = store.blob_cache
+    files.put("c.txt", b"first")
+    hits, misses = cache.hits, cache.misses
+    assert body_of(files.get("c.txt")) == b"first"
+    assert body_of(files.get("c.txt")) == b"first"
+    assert (cache.hits - hits, cache.misses - misses) == (1, 1)
+    files.put("c.txt", b"second")  # a new blob: read once, then cached in its turn
+    assert body_of(files.get("c.txt")) == b"second"
+    assert files.op("move", {"from": "c.txt", "to": "d.txt"}).status_code == 200
+    assert files.get("c.txt").status_code == 404
+    assert body_of(files.get("d.txt")) == b"second"
+    assert files.delete("d.txt").status_code == 204
+    assert files.get("d.txt").status_code == 404
+    big = b"z" * (blobs.READ_CHUNKS * blobs.CHUNK_SIZE + 1)  # streamed, never cached
+    files.put("big.bin", big)
+    held = len(cache)
+    assert body_of(files.get("big.bin")) == big and len(cache) == held
+
+
 def test_delete_file_and_directories(files):
     files.put("d/x.txt", b"x")
     files.put("d/e/y.txt", b"y")

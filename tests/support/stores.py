@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fdbstore.backends.embedded import EmbeddedDatabase
+from fdbstore.blobcache import BlobCache
+from fdbstore.conf import store_settings
 from fdbstore.connection import use_database
 from fdbstore.layout import ensure_layout
 
@@ -14,7 +16,8 @@ from fdbstore.layout import ensure_layout
 def open_store(path) -> EmbeddedDatabase:
     # NORMAL: survives kill -9, not power loss; tests need no fsync per commit.
     db = EmbeddedDatabase(path=str(path), synchronous="NORMAL")
-    ensure_layout(db)  # as open_database() does
+    db.blob_cache = BlobCache(store_settings()["BLOB_CACHE_BYTES"])  # as open_database() does
+    ensure_layout(db)
     return db
 
 
