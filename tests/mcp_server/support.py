@@ -36,24 +36,3 @@ async def mcp_client(base_url: str, token: str | None, *, mode: str = "auto", **
         transport = streamable_http_client(base_url + MCP_PATH, http_client=http)
         async with Client(transport, mode=mode, cache=None) as client:
             yield client
-
-
-def raw_post(base_url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict, object]:
-    """POST ``body`` as given (malformed JSON too) to the MCP path: status, headers, JSON."""
-    import http.client
-    import json
-    from urllib.parse import urlsplit
-
-    url = urlsplit(base_url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-    try:
-        conn.request("POST", MCP_PATH, body=body, headers={"Connection": "close", **headers})
-        response = conn.getresponse()
-        raw = response.read()
-    finally:
-        conn.close()
-    try:
-        decoded = json.loads(raw) if raw else None
-    except ValueError:
-        decoded = None
-    return response.status, dict(response.getheaders()), decoded

@@ -14,7 +14,7 @@ import pytest
 
 from accounts.tokens import ApiAccessToken
 from config.api import clock
-from tests.mcp_server.support import MCP_PATH, mcp_client, raw_post
+from tests.mcp_server.support import MCP_PATH, mcp_client
 from tests.support.http import Reply, call, token_for
 
 ACCEPT = "application/json, text/event-stream"
@@ -42,12 +42,7 @@ def header(reply: Reply, name: str) -> str:
 
 def post(server, body, *, token=None, raw: bytes | None = None, **headers: str):
     sent = {"Accept": ACCEPT, "Content-Type": "application/json", **headers}
-    if raw is None:
-        return call(server.base_url, "POST", MCP_PATH, body, token=token, headers=sent)
-    if token:
-        sent["Authorization"] = f"Bearer {token}"
-    status, reply_headers, decoded = raw_post(server.base_url, raw, sent)
-    return Reply(status, reply_headers, decoded)
+    return call(server.base_url, "POST", MCP_PATH, body, token=token, headers=sent, raw=raw)
 
 
 def test_no_credential_is_401_with_a_bearer_challenge(mcp_server):

@@ -61,12 +61,16 @@ def call(
     token: str | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 60,
+    raw: bytes | None = None,
 ) -> Reply:
-    """Send one request on a new connection; raises ``OSError`` if the server is gone."""
+    """Send one request on a new connection; raises ``OSError`` if the server is gone.
+
+    ``body`` goes as JSON; ``raw`` goes as given (malformed input, say), with
+    whatever ``Content-Type`` the caller put in ``headers``."""
     url = urlsplit(base_url)
     request_id = uuid.uuid4().hex
     sent = {"X-Request-ID": request_id, "Connection": "close", **(headers or {})}
-    payload = None
+    payload = raw
     if body is not None:
         payload = json.dumps(body).encode()
         sent["Content-Type"] = "application/json"

@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.servers import clean_env  # one clean child environment for bench and tests
+# One clean child environment and one free-port finder for bench and tests.
+from bench.servers import clean_env, free_port
 from tests.support.http import call
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,13 +39,6 @@ READY_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 HIGH_RATE = "100000/min"
 _SPAWNING = re.compile(r"^Spawning worker-\d+ with PID: (\d+)$")
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(store_path: Path, **overrides: str) -> dict[str, str]:
