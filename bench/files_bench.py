@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.servers import Server, production_server, start_server
+from fdbstore.conf import DEFAULTS
 
 MIB = 1024 * 1024
 PIECE = 1024 * 1024
@@ -56,8 +57,11 @@ class Target:
 
 # The store's read settings pass through, so that each can be compared off (0)
 # and on: the memory map, and the blob cache that serves files of up to 1 MiB
-# after a worker's first read of them (docs/STORE.md).
-PASSED_THROUGH = {"FDBSTORE_MMAP_BYTES": 1 << 30, "FDBSTORE_BLOB_CACHE_BYTES": 16 << 20}
+# after a worker's first read of them (docs/STORE.md). Unset, the store's default.
+PASSED_THROUGH = {
+    "FDBSTORE_MMAP_BYTES": "MMAP_BYTES",
+    "FDBSTORE_BLOB_CACHE_BYTES": "BLOB_CACHE_BYTES",
+}
 
 
 def project_server(store: Path, logs: Path, workers: int) -> Server:
@@ -65,7 +69,7 @@ def project_server(store: Path, logs: Path, workers: int) -> Server:
 
 
 def store_reads() -> dict[str, str]:
-    return {name: os.environ.get(name, str(default)) for name, default in PASSED_THROUGH.items()}
+    return {name: os.environ.get(name, str(DEFAULTS[key])) for name, key in PASSED_THROUGH.items()}
 
 
 def floor_server(folder: Path, logs: Path, workers: int) -> Server:
